@@ -1,0 +1,183 @@
+/** The event store on Postgres (server or PGlite behind one connection): see schema.ts for the ordering. */
+import type pg from 'pg';
+import {
+  AppendSignal,
+  assertStorable,
+  categoryOf,
+  contentHash,
+  followAll,
+  IdempotencyMismatch,
+  START,
+  VersionConflict,
+  expectedToString,
+  type AppendResult,
+  type EventStore,
+  type ExpectedVersion,
+  type GlobalPosition,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '#event-sourcing';
+import { runQuery } from './database.js';
+
+type EventRow = {
+  global_position: string;
+  transaction_id: string;
+  event_id: string;
+  stream_id: string;
+  stream_version: string;
+  type: string;
+  schema_version: number;
+  data: RecordedEvent['data'];
+  metadata: Omit<RecordedEvent['metadata'], 'hash' | 'previousHash'>;
+  hash: string;
+  previous_hash: string | null;
+};
+
+const COLUMNS =
+  'global_position, transaction_id, event_id, stream_id, stream_version, type, schema_version, data, metadata, hash, previous_hash';
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  eventId: row.event_id,
+  type: row.type,
+  schemaVersion: row.schema_version,
+  streamId: row.stream_id,
+  streamVersion: BigInt(row.stream_version),
+  globalPosition: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
+  data: row.data,
+  metadata: { ...row.metadata, hash: row.hash, previousHash: row.previous_hash },
+});
+
+const UNIQUE_VIOLATION = '23505';
+const MAX_RACE_RETRIES = 10;
+
+export type PostgresEventStoreOptions = {
+  /** How long a follower sleeps when it has caught up and hears of no append in this process. */
+  readonly pollIntervalMs?: number;
+};
+
+export class PostgresEventStore implements EventStore {
+  private readonly appended = new AppendSignal();
+  private readonly pollIntervalMs: number;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+    assertStorable(streamId, events);
+    const payload = JSON.stringify(
+      events.map((e) => ({
+        eventId: e.eventId.toLowerCase(),
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: e.data,
+        metadata: e.metadata,
+        contentHash: contentHash({ ...e, eventId: e.eventId.toLowerCase(), streamId }),
+      })),
+    );
+    const [kind, version] = typeof expected === 'bigint' ? ['version', expected.toString()] : [expected, null];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await runQuery<{
+          event_id: string;
+          stream_version: string;
+          transaction_id: string;
+          global_position: string;
+          appended: boolean;
+        }>(this.pool, {
+          name: 'observa_append',
+          text: 'SELECT * FROM observa_append($1, $2, $3, $4, $5::jsonb)',
+          values: [streamId, categoryOf(streamId), kind, version, payload],
+        });
+        const appended = rows[0].appended;
+        if (appended) this.appended.notify();
+        return {
+          streamId,
+          nextExpectedVersion: BigInt(rows[rows.length - 1].stream_version),
+          events: rows.map((r) => ({
+            eventId: r.event_id,
+            streamVersion: BigInt(r.stream_version),
+            globalPosition: { commit: BigInt(r.transaction_id), prepare: BigInt(r.global_position) },
+          })),
+          appended,
+        };
+      } catch (error) {
+        const e = error as { code?: string; detail?: string; message?: string };
+        if (e.code === 'OB409')
+          throw new VersionConflict(streamId, expectedToString(expected), e.detail === 'no_stream' ? 'no_stream' : BigInt(e.detail ?? -1));
+        if (e.code === 'OB422') throw new IdempotencyMismatch(e.message ?? 'partial re-append');
+        // Another writer committed to this stream between our read of its head and our insert.
+        if (e.code === UNIQUE_VIOLATION && attempt < MAX_RACE_RETRIES) {
+          if (kind === 'any' || kind === 'stream_exists' || this.isSameEventsRace(error)) continue;
+          const head = await this.streamHead(streamId);
+          throw new VersionConflict(streamId, expectedToString(expected), head ?? 'no_stream');
+        }
+        throw error;
+      }
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromVersion ?? (backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n);
+    const { rows } = await runQuery<EventRow>(this.pool, {
+      name: backwards ? 'observa_read_stream_backwards' : 'observa_read_stream',
+      text: `SELECT ${COLUMNS} FROM observa_events WHERE stream_id = $1 AND stream_version ${backwards ? '<=' : '>='} $2
+             ORDER BY stream_version ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      values: [streamId, from.toString(), options.maxCount ?? null],
+    });
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after ?? START;
+    const categories = options.categories && options.categories.length > 0 ? [...options.categories] : null;
+    const { rows } = await runQuery<EventRow>(this.pool, {
+      name: categories ? 'observa_read_all_categories' : 'observa_read_all',
+      text: `SELECT ${COLUMNS} FROM observa_events
+              WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+                AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                ${categories ? 'AND category = ANY($4::text[])' : ''}
+              ORDER BY transaction_id, global_position LIMIT $3`,
+      values: [after.commit.toString(), after.prepare.toString(), options.maxCount ?? 1000, ...(categories ? [categories] : [])],
+    });
+    return rows.map(toRecorded);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
+    return followAll((page) => this.readAll(page), this.appended, { ...options, idleMs: this.pollIntervalMs });
+  }
+
+  async headPosition(): Promise<GlobalPosition> {
+    const { rows } = await runQuery<{ transaction_id: string; global_position: string }>(this.pool, {
+      name: 'observa_head',
+      text: `SELECT transaction_id, global_position FROM observa_events
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    });
+    return rows.length === 0 ? START : { commit: BigInt(rows[0].transaction_id), prepare: BigInt(rows[0].global_position) };
+  }
+
+  /** The pool belongs to whoever made it; closing the store only stops its followers' wake-ups. */
+  async close(): Promise<void> {
+    this.appended.notify();
+  }
+
+  private isSameEventsRace(error: unknown): boolean {
+    return (error as { constraint?: string }).constraint === 'observa_events_stream_event';
+  }
+
+  private async streamHead(streamId: string): Promise<bigint | null> {
+    const { rows } = await runQuery<{ v: string | null }>(this.pool, {
+      text: 'SELECT max(stream_version) AS v FROM observa_events WHERE stream_id = $1',
+      values: [streamId],
+    });
+    return rows[0].v === null ? null : BigInt(rows[0].v);
+  }
+}

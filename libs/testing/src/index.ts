@@ -1,0 +1,3 @@
+export * from './decider-spec.js';
+export * from './postgres.js';
+export * from './event-store-contract.js';

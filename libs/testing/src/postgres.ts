@@ -1,0 +1,38 @@
+/** A fresh database per test file on the Postgres server (TEST_DATABASE_URL, default local trust auth). */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const serverUrl = (): string =>
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const withDatabase = (url: string, database: string): string => {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+};
+
+export type TestDatabase = { readonly url: string; readonly name: string; drop(): Promise<void> };
+
+export const createTestDatabase = async (prefix = 'observa_test'): Promise<TestDatabase> => {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: withDatabase(serverUrl(), name),
+    name,
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl() });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+};
