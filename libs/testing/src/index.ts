@@ -1,3 +1,4 @@
 export * from './decider-spec.js';
 export * from './postgres.js';
 export * from './event-store-contract.js';
+export * from './kafka.js';

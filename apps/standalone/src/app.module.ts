@@ -1,0 +1,19 @@
+/** Everything in one process (DESIGN.md §4, standalone): the shared HTTP edge and the embedded event store. */
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AppConfigModule, HealthModule, MetricsModule, type AppConfig } from '#platform';
+import { EventStoreModule } from './event-store.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        MetricsModule,
+        EventStoreModule.forRoot(config),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export * from './eventstoredb-event-store.js';

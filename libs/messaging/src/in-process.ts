@@ -1,0 +1,69 @@
+/**
+ * The standalone transport (DESIGN.md §4): feeds projections straight from the store through the
+ * projection runner, with checkpoints where Kafka consumers use an inbox. A projection that throws
+ * is reported and retried from its checkpoint after a pause, as a Kafka consumer would redeliver.
+ */
+import type { DataSource } from 'typeorm';
+import type { EventStore } from '#event-sourcing';
+import {
+  ProjectionRunner,
+  type Projection,
+  type ProjectionRunnerOptions,
+} from '#event-sourcing/projections';
+import type { EventTransport, Running } from './event-transport.js';
+
+export type InProcessTransportOptions = ProjectionRunnerOptions & {
+  readonly retryDelayMs?: number;
+  readonly onError?: (error: unknown, projection: Projection) => void;
+};
+
+const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+
+export class InProcessTransport implements EventTransport {
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly options: InProcessTransportOptions = {},
+  ) {}
+
+  async start(projection: Projection): Promise<Running> {
+    const runner = new ProjectionRunner(this.store, this.dataSource, projection, this.options);
+    const controller = new AbortController();
+    const running = this.keepRunning(runner, projection, controller.signal);
+    return {
+      async stop() {
+        controller.abort();
+        await running;
+      },
+    };
+  }
+
+  private async keepRunning(
+    runner: ProjectionRunner,
+    projection: Projection,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const onError =
+      this.options.onError ??
+      ((error: unknown) =>
+        console.error(`projection ${projection.name} failed; retrying from its checkpoint`, error));
+    while (!signal.aborted) {
+      try {
+        await runner.start(signal);
+      } catch (error) {
+        if (signal.aborted) return;
+        onError(error, projection);
+        await pause(this.options.retryDelayMs ?? 1000, signal);
+      }
+    }
+  }
+}

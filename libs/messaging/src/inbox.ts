@@ -1,0 +1,22 @@
+/** The consumer's inbox (DESIGN.md §3): an event id seen once per consumer, so a redelivery has no second effect. */
+import type { DataSource, EntityManager } from 'typeorm';
+import { createTableOnce } from '#event-sourcing/projections';
+
+export const createInboxTable = (dataSource: DataSource): Promise<void> =>
+  createTableOnce(
+    dataSource,
+    `CREATE TABLE IF NOT EXISTS observa_inbox (
+       consumer    text NOT NULL,
+       event_id    uuid NOT NULL,
+       received_at timestamptz NOT NULL DEFAULT now(),
+       PRIMARY KEY (consumer, event_id))`,
+  );
+
+/** true the first time `consumer` receives the event; false for a redelivery. Call inside the transaction that applies it. */
+export const receiveOnce = async (tx: EntityManager, consumer: string, eventId: string): Promise<boolean> => {
+  const rows: unknown[] = await tx.query(
+    'INSERT INTO observa_inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
+    [consumer, eventId],
+  );
+  return rows.length === 1;
+};

@@ -1,0 +1,7 @@
+export * from './topics.js';
+export * from './event-codec.js';
+export * from './event-transport.js';
+export * from './inbox.js';
+export * from './relay.js';
+export * from './kafka-consumer.js';
+export * from './in-process.js';

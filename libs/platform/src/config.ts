@@ -1,0 +1,179 @@
+/** Configuration from the environment, checked once at start: every bad value is named before anything opens. */
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import {
+  IsIn,
+  IsOptional,
+  IsPort,
+  IsString,
+  NotEquals,
+  ValidateBy,
+  validateSync,
+  type ValidationOptions,
+} from 'class-validator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+const MAX_BODY_LIMIT_BYTES = 100 * 1024 * 1024;
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)?$/i;
+const UNIT_BYTES = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
+
+/** `512kb`, `1mb`, `2048` (bytes) → bytes; undefined when it is not such a size. */
+export const parseByteSize = (text: string): number | undefined => {
+  const match = SIZE.exec(text.trim());
+  if (!match) return undefined;
+  const unit = (match[2]?.toLowerCase() ?? 'b') as keyof typeof UNIT_BYTES;
+  return Math.floor(Number(match[1]) * UNIT_BYTES[unit]);
+};
+
+const isPostgresUrl = (text: string): boolean => {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'postgres:' || url.protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+};
+
+const BROKER = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
+const isBrokerList = (text: string): boolean =>
+  text.split(',').every((broker) => {
+    const port = BROKER.exec(broker.trim())?.[1];
+    return port !== undefined && Number(port) >= 1 && Number(port) <= 65535;
+  });
+
+const isBodyLimit = (text: string): boolean => {
+  const bytes = parseByteSize(text);
+  return bytes !== undefined && bytes >= 1 && bytes <= MAX_BODY_LIMIT_BYTES;
+};
+
+/** A class-validator rule from a predicate; its message is what the value should have been. */
+const Satisfies = (
+  name: string,
+  test: (text: string) => boolean,
+  options: ValidationOptions,
+): PropertyDecorator =>
+  ValidateBy({ name, validator: { validate: (value) => typeof value === 'string' && test(value) } }, options);
+
+const expected = (what: string): ValidationOptions => ({ message: what });
+
+/** The variables as they come, named as in the environment so that an error names the variable. */
+class Environment {
+  @IsOptional()
+  @IsPort(expected('an integer from 1 to 65535'))
+  @NotEquals('0', expected('an integer from 1 to 65535'))
+  PORT?: string;
+
+  /** Any folder path; `memory://` keeps nothing on disk. Used only when DATABASE_URL is unset. */
+  @IsOptional()
+  @IsString()
+  OBSERVA_DATA_DIR?: string;
+
+  @IsOptional()
+  @Satisfies('postgresUrl', isPostgresUrl, expected('a postgres:// or postgresql:// URL'))
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsIn([...LOG_LEVELS], expected(`one of ${LOG_LEVELS.join(', ')}`))
+  LOG_LEVEL?: string;
+
+  @IsOptional()
+  @Satisfies(
+    'brokerList',
+    isBrokerList,
+    expected('a comma-separated list of host:port, e.g. localhost:9092,kafka-2:9092'),
+  )
+  KAFKA_BROKERS?: string;
+
+  @IsOptional()
+  @Satisfies('bodyLimit', isBodyLimit, expected('a size from 1 byte to 100mb, e.g. 512kb or 1mb'))
+  OBSERVA_BODY_LIMIT?: string;
+}
+
+const VARIABLES = [
+  'PORT',
+  'OBSERVA_DATA_DIR',
+  'DATABASE_URL',
+  'LOG_LEVEL',
+  'KAFKA_BROKERS',
+  'OBSERVA_BODY_LIMIT',
+] as const;
+
+/** What the process runs with. Also the injection token of the configuration. */
+export class AppConfig {
+  readonly port: number = 3000;
+  readonly dataDir: string = './data';
+  /** When set, the event store is this Postgres server instead of the embedded PGlite. */
+  readonly databaseUrl?: string;
+  readonly logLevel: LogLevelName = 'info';
+  readonly kafkaBrokers: readonly string[] = [];
+  readonly bodyLimitBytes: number = 1024 * 1024;
+
+  constructor(values: Partial<AppConfig> = {}) {
+    Object.assign(this, values);
+  }
+}
+
+export class ConfigInvalid extends Error {
+  override readonly name = 'ConfigInvalid';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.join('\n')}`);
+  }
+}
+
+/** Never print a password, not even in an error about the URL that holds it. */
+const redactPassword = (text: string): string =>
+  text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+
+/**
+ * Reads and checks the variables. An empty variable counts as unset.
+ * @throws ConfigInvalid with one line per bad variable: its name, its value, what is expected
+ */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
+  const raw = new Environment();
+  for (const name of VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  const errors = validateSync(raw, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigInvalid(
+      errors.map((error) => {
+        const message = Object.values(error.constraints ?? {})[0] ?? 'a valid value';
+        return `${error.property}=${JSON.stringify(redactPassword(String(error.value)))} is invalid: expected ${message}`;
+      }),
+    );
+  }
+  return new AppConfig({
+    ...(raw.PORT && { port: Number(raw.PORT) }),
+    ...(raw.OBSERVA_DATA_DIR && { dataDir: raw.OBSERVA_DATA_DIR }),
+    ...(raw.DATABASE_URL && { databaseUrl: raw.DATABASE_URL }),
+    ...(raw.LOG_LEVEL && { logLevel: raw.LOG_LEVEL as LogLevelName }),
+    ...(raw.KAFKA_BROKERS && { kafkaBrokers: raw.KAFKA_BROKERS.split(',').map((broker) => broker.trim()) }),
+    ...(raw.OBSERVA_BODY_LIMIT && { bodyLimitBytes: parseByteSize(raw.OBSERVA_BODY_LIMIT) }),
+  });
+};
+
+/** For main(): the configuration, or one line per bad value on stderr and exit code 1. */
+export const loadConfigOrExit = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigInvalid)) throw error;
+    for (const problem of error.problems) process.stderr.write(`${problem}\n`);
+    process.exit(1);
+  }
+};
+
+/** Makes the configuration injectable everywhere as `AppConfig`. */
+@Global()
+@Module({})
+export class AppConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppConfigModule,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}

@@ -1,0 +1,82 @@
+/** /health against the embedded store (PGlite): up, then with its database gone. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Global, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { EVENT_STORE, type EventStore } from '#event-sourcing';
+import { migrate, openDatabase, PostgresEventStore, type Database } from '#eventstore-postgres';
+import { loadConfig } from './config.js';
+import { HealthModule, STORE_DESCRIPTION } from './health.js';
+import { createHttpApp } from './http-app.js';
+
+@Global()
+@Module({})
+class GivenStoreModule {
+  static of(store: EventStore): DynamicModule {
+    return {
+      module: GivenStoreModule,
+      providers: [
+        { provide: EVENT_STORE, useValue: store },
+        { provide: STORE_DESCRIPTION, useValue: { kind: 'pglite', describe: 'pglite:memory://' } },
+      ],
+      exports: [EVENT_STORE, STORE_DESCRIPTION],
+    };
+  }
+}
+
+describe('GET /health', () => {
+  let database: Database;
+  let store: EventStore;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: 'memory://' });
+    await migrate(database.pool);
+    store = new PostgresEventStore(database.pool);
+    const moduleRef = await Test.createTestingModule({
+      imports: [GivenStoreModule.of(store), HealthModule],
+    }).compile();
+    const config = loadConfig({ LOG_LEVEL: 'silent' });
+    app = await createHttpApp(moduleRef, config);
+    await app.init();
+  });
+  afterAll(() => app?.close());
+
+  it('is 200 with where $all ends while the store answers', async () => {
+    const appended = await store.appendToStream(
+      `visit-${randomUUID()}`,
+      [
+        {
+          eventId: randomUUID(),
+          type: 'VisitAssigned',
+          schemaVersion: 1,
+          data: {},
+          metadata: { occurredAt: '2023-11-30T06:00:00Z' },
+        },
+      ],
+      'no_stream',
+    );
+    const { commit, prepare } = appended.events[0].globalPosition;
+    const response = await request(app.getHttpServer()).get('/health');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      status: 'ok',
+      store: { kind: 'pglite', describe: 'pglite:memory://', head: `${commit}/${prepare}` },
+    });
+  });
+
+  it('is 503 and down once the store is gone, without the driver’s words', async () => {
+    await database.close();
+    const response = await request(app.getHttpServer()).get('/health');
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({
+      status: 'down',
+      store: {
+        kind: 'pglite',
+        describe: 'pglite:memory://',
+        error: 'the store failed to answer; the cause is logged',
+      },
+    });
+  });
+});

@@ -1,0 +1,88 @@
+/** GET /health: 200 when the event store answers, 503 when it does not (for load balancers and probes). */
+import type { ServerResponse } from 'node:http';
+import { Controller, Get, Inject, Logger, Module, Res } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { EVENT_STORE, positionToString, type EventStore } from '#event-sourcing';
+
+export type StoreKind = 'pglite' | 'postgres' | 'eventstoredb';
+
+/** What the store is, for operators: bound by the app next to EVENT_STORE. */
+export type StoreDescription = { readonly kind: StoreKind; readonly describe: string };
+export const STORE_DESCRIPTION = Symbol('StoreDescription');
+
+/** How long a probe waits for the store before calling it down. */
+export const HEALTH_TIMEOUT_MS = 2000;
+
+class StoreHealth {
+  @ApiProperty({ enum: ['pglite', 'postgres', 'eventstoredb'] })
+  kind!: StoreKind;
+  @ApiProperty({ example: 'pglite:./data', description: 'where the store lives, without credentials' })
+  describe!: string;
+  @ApiPropertyOptional({ example: '752/12', description: 'the end of $all, as commit/prepare' })
+  head?: string;
+  @ApiPropertyOptional({ example: 'the store did not answer within 2000 ms' })
+  error?: string;
+}
+
+export class HealthReport {
+  @ApiProperty({ enum: ['ok', 'down'] })
+  status!: 'ok' | 'down';
+  @ApiProperty({ type: StoreHealth })
+  store!: StoreHealth;
+}
+
+class ProbeTimedOut extends Error {}
+
+const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProbeTimedOut(`the store did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+};
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  private readonly logger = new Logger('Health');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(STORE_DESCRIPTION) private readonly description: StoreDescription,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: HealthReport, description: 'the store answers' })
+  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'the store does not answer' })
+  async check(@Res() res: ServerResponse): Promise<void> {
+    const report = await this.report();
+    res.statusCode = report.status === 'ok' ? 200 : 503;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(JSON.stringify(report));
+  }
+
+  private async report(): Promise<HealthReport> {
+    const { kind, describe } = this.description;
+    try {
+      const head = await withTimeout(this.store.headPosition(), HEALTH_TIMEOUT_MS);
+      return { status: 'ok', store: { kind, describe, head: positionToString(head) } };
+    } catch (error) {
+      this.logger.warn(`event store ${describe} is down: ${(error as Error).message}`);
+      // The driver's own words (hosts, users) stay in the log: /health is public.
+      const reason =
+        error instanceof ProbeTimedOut ? error.message : 'the store failed to answer; the cause is logged';
+      return { status: 'down', store: { kind, describe, error: reason } };
+    }
+  }
+}
+
+/** Needs EVENT_STORE and STORE_DESCRIPTION from a global module of the app. */
+@Module({ controllers: [HealthController] })
+export class HealthModule {}
