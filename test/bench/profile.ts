@@ -18,6 +18,7 @@ import { assertStorable, canonicalJson, categoryOf, contentHash, type NewEvent }
 import { migrate, migrations } from '#eventstore-postgres';
 import { appendTiming, measureAppends } from './appends.js';
 import { type AppendContender, newEvent, ours, raw } from './contenders.js';
+import { proposalScenario } from './proposal.js';
 import { ratio } from './stats.js';
 import type { Measurement, Ratio, Scenario, ScenarioResult } from './types.js';
 
@@ -287,6 +288,7 @@ export const clientProfile: Scenario = {
 };
 
 export const profileScenarios: Scenario[] = [
+  proposalScenario,
   profileScenario('profile-single', 16, 1, 10),
   profileScenario('profile-batch', 1, 100, 500),
   clientProfile,

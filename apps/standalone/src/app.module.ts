@@ -1,7 +1,14 @@
 /** Everything in one process (DESIGN.md §4, standalone): the shared HTTP edge and the embedded event store. */
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AppConfigModule, HealthModule, MetricsModule, type AppConfig } from '#platform';
-import { EventStoreModule } from './event-store.module.js';
+import {
+  AppConfigModule,
+  EventStoreModule,
+  HealthModule,
+  MetricsModule,
+  ProjectionsModule,
+  ReadModelsModule,
+  type AppConfig,
+} from '#platform';
 
 @Module({})
 export class AppModule {
@@ -12,6 +19,8 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         MetricsModule,
         EventStoreModule.forRoot(config),
+        ReadModelsModule,
+        ProjectionsModule.inProcess(),
         HealthModule,
       ],
     };

@@ -5,7 +5,7 @@ import { openDatabase, migrate, PostgresEventStore, type Database } from '#event
 import { createTestDatabase, type TestDatabase } from '#testing';
 import { CommandHandler } from './command-handler.js';
 import type { Decider } from './decider.js';
-import { DomainRuleBroken } from './errors.js';
+import { DomainRuleBroken, IdempotencyMismatch } from './errors.js';
 import { findChainBreak } from './hash-chain.js';
 import { Upcasters } from './upcasting.js';
 
@@ -93,6 +93,15 @@ describe('command handler (Postgres server)', () => {
       { commandId: 'c-9' },
     );
     expect(again).toEqual({ ...first, appended: false });
+    expect(await store.readStream(stream)).toHaveLength(1);
+  });
+
+  it('refuses a command id replayed with a different request, writing nothing', async () => {
+    const stream = `visit-${randomUUID()}`;
+    await handler.handle(visit, stream, { type: 'PlanVisit', station: 'KG-2', capacity: 1 }, { commandId: 'c-10' });
+    await expect(
+      handler.handle(visit, stream, { type: 'PlanVisit', station: 'KG-2', capacity: 5 }, { commandId: 'c-10' }),
+    ).rejects.toBeInstanceOf(IdempotencyMismatch);
     expect(await store.readStream(stream)).toHaveLength(1);
   });
 

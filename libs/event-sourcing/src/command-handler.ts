@@ -3,13 +3,17 @@
  * A version conflict means someone else wrote in between: read again and decide again, a bounded
  * number of times. Event ids derive from the command id, so a retried command appends nothing new.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Decider, DomainCommand, DomainEvent } from './decider.js';
 import type { Actor, EventContext, NewEvent, RecordedEvent } from './envelope.js';
-import { VersionConflict } from './errors.js';
+import { IdempotencyMismatch, VersionConflict } from './errors.js';
 import type { EventStore, ExpectedVersion } from './event-store.js';
 import { deriveEventId } from './event-id.js';
+import { canonicalJson } from './hash-chain.js';
 import { Upcasters } from './upcasting.js';
+
+const hashOf = (command: DomainCommand): string =>
+  createHash('sha256').update(canonicalJson(command)).digest('hex').slice(0, 32);
 
 export type CommandContext = {
   readonly commandId?: string;
@@ -72,11 +76,15 @@ export class CommandHandler {
   ): Promise<CommandResult> {
     const commandId = context.commandId ?? this.newId();
     const firstId = deriveEventId(streamId, commandId, 0);
+    const commandHash = hashOf(command);
     for (let attempt = 1; ; attempt++) {
       const { state, version, events: history } = await this.load(decider, streamId);
       const earlier = history.filter((e) => e.metadata.commandId === commandId);
-      if (earlier.some((e) => e.eventId === firstId))
+      if (earlier.some((e) => e.eventId === firstId)) {
+        if (earlier[0].metadata.commandHash !== commandHash)
+          throw new IdempotencyMismatch(`command ${commandId} was already used for a different request`);
         return { streamId, streamVersion: version, eventIds: earlier.map((e) => e.eventId), appended: false };
+      }
 
       const decided = decider.decide(command, state);
       if (decided.length === 0) return { streamId, streamVersion: version, eventIds: [], appended: false };
@@ -87,6 +95,7 @@ export class CommandHandler {
         correlationId: context.correlationId ?? commandId,
         causationId: context.causationId ?? commandId,
         commandId,
+        commandHash,
         occurredAt: this.now().toISOString(),
       };
       const events: NewEvent[] = decided.map((e, i) => ({

@@ -12,6 +12,8 @@ export type EventContext = {
   readonly correlationId?: string;
   readonly causationId?: string;
   readonly commandId?: string;
+  /** Fingerprint of the command, so a command id reused for a different request is refused. */
+  readonly commandHash?: string;
   readonly occurredAt: string;
 };
 

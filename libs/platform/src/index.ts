@@ -7,3 +7,6 @@ export * from './metrics.js';
 export * from './health.js';
 export * from './openapi.js';
 export * from './http-app.js';
+export * from './event-store.module.js';
+export * from './read-models.module.js';
+export * from './projections.module.js';

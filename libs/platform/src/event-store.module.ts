@@ -1,17 +1,13 @@
 /**
- * The event store of the standalone process: embedded PGlite under OBSERVA_DATA_DIR, or the Postgres server
+ * The event store of a host process: embedded PGlite under OBSERVA_DATA_DIR, or the Postgres server
  * at DATABASE_URL. Migrated before anything uses it; closed after the HTTP server has stopped.
  */
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '#eventstore-postgres';
-import {
-  instrumentStore,
-  Metrics,
-  STORE_DESCRIPTION,
-  type AppConfig,
-  type StoreDescription,
-} from '#platform';
+import type { AppConfig } from './config.js';
+import { STORE_DESCRIPTION, type StoreDescription } from './health.js';
+import { instrumentStore, Metrics } from './metrics.js';
 
 export const DATABASE = Symbol('Database');
 
