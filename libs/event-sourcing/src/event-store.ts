@@ -28,6 +28,16 @@ export type ReadAllOptions = {
   readonly categories?: readonly string[];
 };
 
+export type CountOptions = {
+  /** Exclusive; the beginning of $all when absent. */
+  readonly after?: GlobalPosition | null;
+  /** Inclusive; the head when absent. */
+  readonly upTo?: GlobalPosition;
+  readonly categories?: readonly string[];
+  /** Stop counting here: a lag of "at least this many" is enough for a metric. */
+  readonly atMost?: number;
+};
+
 export type SubscribeOptions = ReadAllOptions & { readonly signal?: AbortSignal };
 
 export interface EventStore {
@@ -37,6 +47,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Follows $all from `after`, forever (until the signal aborts). */
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<RecordedEvent>;
+  /** How many events a reader of $all would read between two positions: progress and lag. */
+  countEvents(options?: CountOptions): Promise<number>;
   /** Where $all ends now: the position of the last event a reader can see. */
   headPosition(): Promise<GlobalPosition>;
   close(): Promise<void>;

@@ -8,3 +8,4 @@ export * from './decider.js';
 export * from './upcasting.js';
 export * from './command-handler.js';
 export * from './subscription.js';
+export * from './event-count.js';

@@ -31,6 +31,8 @@ import {
   START,
   VersionConflict,
   type AppendResult,
+  type CountOptions,
+  countByReading,
   type EventContext,
   type EventStore,
   type ExpectedVersion,
@@ -253,6 +255,11 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
     return this.follow(options);
+  }
+
+  /** The server cannot count a filtered $all: read it (fine for progress and lag, not for huge stores). */
+  countEvents(options?: CountOptions): Promise<number> {
+    return countByReading(this, options);
   }
 
   async headPosition(): Promise<GlobalPosition> {

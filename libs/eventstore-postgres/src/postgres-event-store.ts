@@ -11,6 +11,7 @@ import {
   VersionConflict,
   expectedToString,
   type AppendResult,
+  type CountOptions,
   type EventStore,
   type ExpectedVersion,
   type GlobalPosition,
@@ -152,6 +153,30 @@ export class PostgresEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
     return followAll((page) => this.readAll(page), this.appended, { ...options, idleMs: this.pollIntervalMs });
+  }
+
+  async countEvents(options: CountOptions = {}): Promise<number> {
+    const after = options.after ?? START;
+    const upTo = options.upTo ?? null;
+    const categories = options.categories && options.categories.length > 0 ? [...options.categories] : null;
+    const { rows } = await runQuery<{ n: number }>(this.pool, {
+      text: `SELECT count(*)::int AS n FROM (
+               SELECT 1 FROM observa_events
+                WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+                  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                  AND ($3::xid8 IS NULL OR (transaction_id, global_position) <= ($3::xid8, $4::bigint))
+                  AND ($5::text[] IS NULL OR category = ANY($5::text[]))
+                LIMIT $6) counted`,
+      values: [
+        after.commit.toString(),
+        after.prepare.toString(),
+        upTo?.commit.toString() ?? null,
+        upTo?.prepare.toString() ?? null,
+        categories,
+        options.atMost ?? null,
+      ],
+    });
+    return rows[0].n;
   }
 
   async headPosition(): Promise<GlobalPosition> {

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { Column, Entity, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
 import type { EventStore, RecordedEvent } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore } from '#eventstore-postgres';
-import { createTestDatabase, newEvent } from '#testing';
+import { createTestDatabase, newEvent, readYourWrites } from '#testing';
 import { dataSourceOn, type Projection } from '#event-sourcing/projections';
 import type { EventTransport } from './event-transport.js';
 import { InProcessTransport } from './in-process.js';
@@ -52,7 +52,7 @@ const worldOn = async (pool: pg.Pool, close: () => Promise<void>): Promise<World
   await migrate(pool);
   const dataSource = await dataSourceOn(pool, [StationVisits], { synchronize: true }).initialize();
   return {
-    store: new PostgresEventStore(pool),
+    store: readYourWrites(new PostgresEventStore(pool)),
     dataSource,
     async dispose() {
       await dataSource.destroy();

@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { Column, Entity, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '#eventstore-postgres';
-import { createTestDatabase, newEvent, testKafka, uniqueName, type TestDatabase } from '#testing';
+import { createTestDatabase, newEvent, readYourWrites, testKafka, uniqueName, type TestDatabase } from '#testing';
 import { dataSourceOn, type Projection } from '#event-sourcing/projections';
 import type { Running } from './event-transport.js';
 import { KafkaTransport } from './kafka-consumer.js';
@@ -46,7 +46,7 @@ describe('Kafka consumer with an inbox', () => {
     database = await createTestDatabase();
     db = await openDatabase({ url: database.url });
     await migrate(db.pool);
-    store = new PostgresEventStore(db.pool);
+    store = readYourWrites(new PostgresEventStore(db.pool));
     dataSource = await dataSourceOn(db.pool, [StationVisits], { synchronize: true }).initialize();
   });
 

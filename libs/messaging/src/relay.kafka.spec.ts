@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { RecordedEvent } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '#eventstore-postgres';
-import { createTestDatabase, newEvent, testKafka, uniqueName, type TestDatabase } from '#testing';
+import { createTestDatabase, newEvent, readYourWrites, testKafka, uniqueName, type TestDatabase } from '#testing';
 import { dataSourceOn } from '#event-sourcing/projections';
 import { decodeEvent } from './event-codec.js';
 import { Relay, type RelayOptions } from './relay.js';
@@ -62,7 +62,7 @@ describe('relay to Kafka', () => {
     database = await createTestDatabase();
     db = await openDatabase({ url: database.url });
     await migrate(db.pool);
-    store = new PostgresEventStore(db.pool, { pollIntervalMs: 20 });
+    store = readYourWrites(new PostgresEventStore(db.pool, { pollIntervalMs: 20 }));
     dataSource = await dataSourceOn(db.pool, []).initialize();
   });
 

@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import {
   VersionConflict,
   type AppendResult,
+  type CountOptions,
   type EventStore,
   type ExpectedVersion,
   type GlobalPosition,
@@ -99,6 +100,10 @@ class InstrumentedEventStore implements EventStore {
 
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<RecordedEvent> {
     return this.store.subscribeToAll(options);
+  }
+
+  countEvents(options?: CountOptions): Promise<number> {
+    return this.store.countEvents(options);
   }
 
   headPosition(): Promise<GlobalPosition> {

@@ -226,6 +226,19 @@ export const eventStoreContract = (adapter: string, factory: StoreFactory): void
         expect(head.commit >= all[3].globalPosition.commit).toBe(true);
       });
 
+      it('counts what a reader would read between two positions, by category, up to a limit', async () => {
+        const mine = category();
+        await store.appendToStream(streamIn(mine), events(3), 'no_stream');
+        await store.appendToStream(streamIn(category()), events(2), 'no_stream');
+        await store.appendToStream(streamIn(mine), events(2), 'no_stream');
+        const all = await store.readAll({ categories: [mine] });
+        expect(await store.countEvents({ categories: [mine] })).toBe(5);
+        expect(await store.countEvents({ categories: [mine], after: all[0].globalPosition })).toBe(4);
+        expect(await store.countEvents({ categories: [mine], upTo: all[2].globalPosition })).toBe(3);
+        expect(await store.countEvents({ categories: [mine], atMost: 2 })).toBe(2);
+        expect(await store.countEvents({ after: all[4].globalPosition, categories: [mine] })).toBe(0);
+      });
+
       it('subscribes from a checkpoint: the rest of the history, then what is appended later', async () => {
         const mine = category();
         const stream = streamIn(mine);

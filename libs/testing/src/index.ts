@@ -2,3 +2,4 @@ export * from './decider-spec.js';
 export * from './postgres.js';
 export * from './event-store-contract.js';
 export * from './kafka.js';
+export * from './read-your-writes.js';

@@ -167,7 +167,11 @@ export type Application = {
   readonly role: ObserverRole;
   readonly personId: string;
   /** The latest screening; an earlier one is history, not state. */
-  readonly screening: { readonly ruleSetId: string; readonly ruleSetVersion: number; readonly passed: boolean } | null;
+  readonly screening: {
+    readonly ruleSetId: string;
+    readonly ruleSetVersion: number;
+    readonly passed: boolean;
+  } | null;
   readonly badge: { readonly number: string; readonly validFrom: string; readonly validTo: string } | null;
   readonly personErased: boolean;
 };
@@ -178,7 +182,17 @@ export const initialState = (): ApplicationState => ({ status: 'none' });
 export const evolve = (state: ApplicationState, event: ApplicationEvent): ApplicationState => {
   if (event.type === 'ApplicationSubmitted') {
     const { applicationId, missionId, delegation, role, personId } = event.data;
-    return { status: 'submitted', id: applicationId, missionId, delegation, role, personId, screening: null, badge: null, personErased: false };
+    return {
+      status: 'submitted',
+      id: applicationId,
+      missionId,
+      delegation,
+      role,
+      personId,
+      screening: null,
+      badge: null,
+      personErased: false,
+    };
   }
   if (state.status === 'none') return state;
 
@@ -209,9 +223,9 @@ export const evolve = (state: ApplicationState, event: ApplicationEvent): Applic
       return { ...state, status: 'expired' };
     case 'PersonErased':
       return { ...state, personErased: true };
-    default: {
-      const unknown: never = event;
-      return unknown;
-    }
+    default:
+      // An event type this code does not know yet changes nothing it knows about.
+      void (event satisfies never);
+      return state;
   }
 };

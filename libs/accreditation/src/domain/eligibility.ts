@@ -63,7 +63,8 @@ export const DOCUMENT_LABELS: Record<DocumentKind, string> = {
   passport: 'passport',
   'national-id': 'national identity document',
   'observer-certificate': 'observer certificate',
-  'charter-extract-observation-goal': "extract of the organisation's charter showing observation as a statutory goal",
+  'charter-extract-observation-goal':
+    "extract of the organisation's charter showing observation as a statutory goal",
   'proof-of-head-powers': "document certifying the powers of the organisation's head",
   photo: 'photograph',
   'curriculum-vitae': 'curriculum vitae',
@@ -141,7 +142,9 @@ const failuresOf = (rule: Rule, facts: ApplicantFacts): EligibilityFailure[] => 
     case 'must-be-non-partisan':
       return PARTISANSHIP_QUESTIONS.flatMap(declared);
     case 'excluded-nationality': {
-      const citizenships = new Set([facts.nationality, ...facts.otherCitizenships].map((c) => c.toUpperCase()));
+      const citizenships = new Set(
+        [facts.nationality, ...facts.otherCitizenships].map((c) => c.toUpperCase()),
+      );
       return rule.countries
         .map((c) => c.toUpperCase())
         .filter((c) => citizenships.has(c))
@@ -149,7 +152,9 @@ const failuresOf = (rule: Rule, facts: ApplicantFacts): EligibilityFailure[] => 
     }
     case 'required-documents': {
       const provided = new Set(facts.declarations.documentsProvided);
-      return rule.documents.filter((d) => !provided.has(d)).map((d) => fail(`missing document: ${DOCUMENT_LABELS[d]}`));
+      return rule.documents
+        .filter((d) => !provided.has(d))
+        .map((d) => fail(`missing document: ${DOCUMENT_LABELS[d]}`));
     }
     case 'minimum-age': {
       const age = ageOn(facts.dateOfBirth, rule.onDate);

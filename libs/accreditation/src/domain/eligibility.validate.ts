@@ -40,7 +40,8 @@ export const validateRuleSet = (candidate: unknown): RuleSetProblem[] => {
 };
 
 /** A rule set that has problems is not one anyone can be screened against. */
-export const isValidRuleSet = (candidate: unknown): candidate is RuleSet => validateRuleSet(candidate).length === 0;
+export const isValidRuleSet = (candidate: unknown): candidate is RuleSet =>
+  validateRuleSet(candidate).length === 0;
 
 const ruleProblems = (rule: unknown, at: string, problem: (at: string, text: string) => void): void => {
   if (!isObject(rule)) return problem(at, 'a rule must be an object');
@@ -54,7 +55,11 @@ const ruleProblems = (rule: unknown, at: string, problem: (at: string, text: str
 
   switch (rule.kind) {
     case 'excluded-occupation':
-      return list('occupations', (o) => (OCCUPATIONS as readonly unknown[]).includes(o), 'a known occupation');
+      return list(
+        'occupations',
+        (o) => (OCCUPATIONS as readonly unknown[]).includes(o),
+        'a known occupation',
+      );
     case 'must-be-non-partisan':
       return;
     case 'excluded-nationality':
@@ -62,7 +67,11 @@ const ruleProblems = (rule: unknown, at: string, problem: (at: string, text: str
       if (!isText(rule.reason)) problem(`${at}.reason`, 'must say why these states are excluded');
       return;
     case 'required-documents':
-      return list('documents', (d) => (DOCUMENT_KINDS as readonly unknown[]).includes(d), 'a known document kind');
+      return list(
+        'documents',
+        (d) => (DOCUMENT_KINDS as readonly unknown[]).includes(d),
+        'a known document kind',
+      );
     case 'minimum-age':
       if (!Number.isInteger(rule.years) || (rule.years as number) < 1 || (rule.years as number) > 120)
         problem(`${at}.years`, 'must be a whole number of years between 1 and 120');
@@ -71,6 +80,9 @@ const ruleProblems = (rule: unknown, at: string, problem: (at: string, text: str
     case 'required-languages':
       return list('anyOf', (l) => typeof l === 'string' && LANGUAGE.test(l), 'an ISO 639-1 code');
     default:
-      return problem(`${at}.kind`, `${JSON.stringify(rule.kind)} is not a kind of rule (${RULE_KINDS.join(', ')})`);
+      return problem(
+        `${at}.kind`,
+        `${JSON.stringify(rule.kind)} is not a kind of rule (${RULE_KINDS.join(', ')})`,
+      );
   }
 };

@@ -50,7 +50,12 @@ export const kazakhstan2020ObserverDocuments = (missionId: string): RuleSet => (
   rules: [
     {
       kind: 'required-documents',
-      documents: ['national-id', 'observer-certificate', 'charter-extract-observation-goal', 'proof-of-head-powers'],
+      documents: [
+        'national-id',
+        'observer-certificate',
+        'charter-extract-observation-goal',
+        'proof-of-head-powers',
+      ],
     },
   ],
 });

@@ -2,6 +2,5 @@ export * from './projection.js';
 export * from './data-source.js';
 export * from './checkpoints.js';
 export * from './create-table.js';
-export * from './event-count.js';
 export * from './ready-batches.js';
 export * from './projection-runner.js';

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { Column, Entity, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
 import type { EventStore, RecordedEvent } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore } from '#eventstore-postgres';
-import { createTestDatabase, newEvent } from '#testing';
+import { createTestDatabase, newEvent, readYourWrites } from '#testing';
 import { loadCheckpoint } from './checkpoints.js';
 import { dataSourceOn } from './data-source.js';
 import type { Projection } from './projection.js';
@@ -46,7 +46,7 @@ const worldOn = async (pool: pg.Pool, close: () => Promise<void>): Promise<World
   await migrate(pool);
   const dataSource = await dataSourceOn(pool, [StationVisits], { synchronize: true }).initialize();
   return {
-    store: new PostgresEventStore(pool, { pollIntervalMs: 20 }),
+    store: readYourWrites(new PostgresEventStore(pool, { pollIntervalMs: 20 })),
     dataSource,
     async dispose() {
       await dataSource.destroy();

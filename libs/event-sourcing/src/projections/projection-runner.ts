@@ -16,7 +16,6 @@ import {
   loadCheckpoint,
   saveCheckpoint,
 } from './checkpoints.js';
-import { countEvents } from './event-count.js';
 import type { Projection } from './projection.js';
 import { followInPages } from './ready-batches.js';
 
@@ -85,8 +84,8 @@ export class ProjectionRunner {
     }
     const from = await this.checkpoint();
     const categories = this.projection.categories;
-    let done = from ? await countEvents(this.store, { upTo: from, categories }) : 0;
-    const total = done + (await countEvents(this.store, { after: from, upTo: target, categories }));
+    let done = from ? await this.store.countEvents({ upTo: from, categories }) : 0;
+    const total = done + (await this.store.countEvents({ after: from, upTo: target, categories }));
     options.onProgress?.({ done, total });
     const applied = await this.catchUp((count) => {
       done += count;

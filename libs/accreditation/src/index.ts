@@ -1,0 +1,48 @@
+/** What other rooms may use of the accreditation context: its domain (events, commands, rules). */
+export * from './domain/eligibility.js';
+export * from './domain/eligibility.validate.js';
+export * from './domain/rule-sets.js';
+export {
+  applicantFacts,
+  evolve as evolveApplication,
+  initialState as initialApplicationState,
+  ROLES,
+} from './domain/application.js';
+export type {
+  AccreditationExpired,
+  AccreditationGranted,
+  AccreditationReinstated,
+  AccreditationRefused,
+  AccreditationRequested,
+  AccreditationRevoked,
+  AccreditationSuspended,
+  Application,
+  ApplicationApproved,
+  ApplicationEvent,
+  ApplicationRejected,
+  ApplicationState,
+  ApplicationStatus,
+  ApplicationSubmitted,
+  EligibilityScreened,
+  NoApplication,
+  ObserverRole,
+  PersonalData,
+  PersonErased,
+  PersonName,
+} from './domain/application.js';
+export { applicationDecider, decide as decideApplication } from './domain/application.decide.js';
+export type {
+  ApplicationCommand,
+  ApproveApplication,
+  ErasePerson,
+  ExpireAccreditation,
+  GrantAccreditation,
+  ReinstateAccreditation,
+  RefuseAccreditation,
+  RejectApplication,
+  RequestAccreditation,
+  RevokeAccreditation,
+  ScreenEligibility,
+  SubmitApplication,
+  SuspendAccreditation,
+} from './domain/application.commands.js';
