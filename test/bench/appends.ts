@@ -155,9 +155,7 @@ export const measureAppends = async (
           disturbedRuns: disturbed,
           eventsPerRun: entrant.runs.map((r) => r.units),
           appendLatencyOfMedianRun: latencySummary(middle.latencies),
-          ...(cpu
-            ? { cpuCoresUsed: cpu, cpuMicrosecondsPerEvent: cpuPerEvent(entrant.runs, entrant.cpu) }
-            : {}),
+          ...(cpu ? { cpuCoresUsed: cpu, cpuMicrosecondsPerEvent: perEvent } : {}),
           otherActiveSessionsBefore: others,
         },
       );

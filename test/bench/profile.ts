@@ -1,6 +1,7 @@
 /**
- * Diagnostics for the event store's append path (optional: run with `--only profile-single`,
- * `profile-batch` or `profile-client`). Each variant peels off one layer between raw pg and
+ * Diagnostics for the event store's append path (optional: run with `--only event-store-profile`
+ * for all of them, or one of `profile-proposal` (proposal.ts), `profile-single`, `profile-batch`,
+ * `profile-client`). Each variant peels off one layer between raw pg and
  * PostgresEventStore.appendToStream, all in fresh databases, interleaved like the main scenarios:
  *   raw              plain INSERT into the 6-column table (the floor)
  *   raw-schema       plain INSERT into the real observa_events (all columns, all 5 indexes), hashes made up
@@ -11,14 +12,14 @@
  *   ours             PostgresEventStore.appendToStream
  * The SQL variants are built from the real migration text, so they follow it when it changes.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, hash as oneShotHash, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { assertStorable, canonicalJson, categoryOf, contentHash, type NewEvent } from '#event-sourcing';
 import { migrate, migrations } from '#eventstore-postgres';
 import { appendTiming, measureAppends } from './appends.js';
 import { type AppendContender, newEvent, ours, raw } from './contenders.js';
-import { proposalScenario } from './proposal.js';
+import { canonical, proposalScenario } from './proposal.js';
 import { ratio } from './stats.js';
 import type { Measurement, Ratio, Scenario, ScenarioResult } from './types.js';
 
@@ -197,26 +198,7 @@ const profileScenario = (
 
 // ---- client side: what appendToStream spends in JavaScript per event before it reaches pg ----
 
-/** canonicalJson with the same output, without the intermediate arrays (a candidate replacement). */
-export const fastCanonicalJson = (value: unknown): string => {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + fastCanonicalJson(value[i]);
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const item = record[key];
-    if (item === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${fastCanonicalJson(item)}`;
-    first = false;
-  }
-  return `${out}}`;
-};
+const fastCanonicalJson = canonical;
 
 const perEvent = (
   events: readonly NewEvent[],
@@ -264,6 +246,10 @@ export const clientProfile: Scenario = {
               .update(fastCanonicalJson({ ...e, streamId: stream }))
               .digest('hex'),
           ),
+      ],
+      [
+        '  fastCanonicalJson + crypto.hash (one-shot)',
+        (b) => b.map((e) => oneShotHash('sha256', fastCanonicalJson({ ...e, streamId: stream }), 'hex')),
       ],
       [
         'payload JSON.stringify (ours)',

@@ -10,7 +10,7 @@
  *     idempotent re-append) falls back to the unchanged store, which gives today's exact answers.
  * Everything written is read back and its hash chain checked with the library's findChainBreak.
  */
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import pg from 'pg';
 import {
   assertStorable,
@@ -27,7 +27,7 @@ import { ratio } from './stats.js';
 import type { Measurement, Ratio, Scenario, ScenarioResult } from './types.js';
 
 /** canonicalJson's output (hash-chain.ts) without its intermediate arrays. */
-const canonical = (value: unknown): string => {
+export const canonical = (value: unknown): string => {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) {
     let out = '[';
@@ -57,7 +57,7 @@ const prepare = (streamId: string, e: NewEvent): Prepared => {
   const type = JSON.stringify(e.type);
   // Keys in canonical (sorted) order: data, eventId, metadata, schemaVersion, streamId, type.
   const hashed = `{"data":${data},"eventId":${id},"metadata":${metadata},"schemaVersion":${e.schemaVersion},"streamId":${JSON.stringify(streamId)},"type":${type}}`;
-  const hash = createHash('sha256').update(hashed, 'utf8').digest('hex');
+  const hash = oneShotHash('sha256', hashed, 'hex'); // one-shot: ~0.6 µs cheaper than createHash
   const json = `{"eventId":${id},"type":${type},"schemaVersion":${e.schemaVersion},"data":${data},"metadata":${metadata},"contentHash":"${hash}"}`;
   return { eventId, data, metadata, contentHash: hash, json };
 };
