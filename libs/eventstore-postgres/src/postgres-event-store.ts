@@ -51,6 +51,30 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
   metadata: { ...row.metadata, hash: row.hash, previousHash: row.previous_hash },
 });
 
+type AppendedRow = { event_id: string; stream_version: string; transaction_id: string; global_position: string };
+
+const toAppendResult = (streamId: string, rows: AppendedRow[], appended: boolean): AppendResult => ({
+  streamId,
+  nextExpectedVersion: BigInt(rows[rows.length - 1].stream_version),
+  events: rows.map((r) => ({
+    eventId: r.event_id,
+    streamVersion: BigInt(r.stream_version),
+    globalPosition: { commit: BigInt(r.transaction_id), prepare: BigInt(r.global_position) },
+  })),
+  appended,
+});
+
+/** One event at an exact version, chained to the stream's head, in one statement; no row when the head moved. */
+const APPEND_ONE = `
+INSERT INTO observa_events (event_id, stream_id, stream_version, category, type, schema_version, data, metadata, hash, previous_hash)
+SELECT $1::uuid, $2::text, $3::bigint, $4::text, $5::text, $6::int, $7::jsonb, $8::jsonb,
+       encode(sha256(convert_to(coalesce(head.hash, '') || ':' || $3::bigint || ':' || $9::text, 'UTF8')), 'hex'), head.hash
+  FROM (SELECT 1) AS one
+  LEFT JOIN LATERAL (SELECT e.stream_version, e.hash FROM observa_events e WHERE e.stream_id = $2::text
+                      ORDER BY e.stream_version DESC LIMIT 1) AS head ON true
+ WHERE coalesce(head.stream_version, -1) = $3::bigint - 1
+RETURNING event_id, stream_version, transaction_id, global_position`;
+
 const UNIQUE_VIOLATION = '23505';
 const MAX_RACE_RETRIES = 10;
 
@@ -72,46 +96,74 @@ export class PostgresEventStore implements EventStore {
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     assertStorable(streamId, events);
-    const payload = JSON.stringify(
-      events.map((e) => ({
-        eventId: e.eventId.toLowerCase(),
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        data: e.data,
-        metadata: e.metadata,
-        contentHash: contentHash({ ...e, eventId: e.eventId.toLowerCase(), streamId }),
-      })),
-    );
+    const prepared = events.map((e) => {
+      const eventId = e.eventId.toLowerCase();
+      return { ...e, eventId, contentHash: contentHash({ ...e, eventId, streamId }) };
+    });
+    // The command handler's usual write, one event at a known version, goes in one plain INSERT;
+    // anything it cannot settle (a conflict, a re-append) is answered exactly by observa_append.
+    if (prepared.length === 1 && expected !== 'any' && expected !== 'stream_exists') {
+      const appended = await this.appendOne(streamId, prepared[0], expected === 'no_stream' ? 0n : expected + 1n);
+      if (appended) return appended;
+    }
+    return this.appendThroughFunction(streamId, prepared, expected);
+  }
+
+  private async appendOne(
+    streamId: string,
+    event: NewEvent & { contentHash: string },
+    version: bigint,
+  ): Promise<AppendResult | null> {
+    try {
+      const { rows } = await runQuery<AppendedRow>(this.pool, {
+        name: 'observa_append_one',
+        text: APPEND_ONE,
+        values: [
+          event.eventId,
+          streamId,
+          version.toString(),
+          categoryOf(streamId),
+          event.type,
+          event.schemaVersion,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+          event.contentHash,
+        ],
+      });
+      if (rows.length === 0) return null;
+      this.appended.notify();
+      return toAppendResult(streamId, rows, true);
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      throw error;
+    }
+  }
+
+  private async appendThroughFunction(
+    streamId: string,
+    events: readonly (NewEvent & { contentHash: string })[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
+    const payload = JSON.stringify(events);
     const [kind, version] = typeof expected === 'bigint' ? ['version', expected.toString()] : [expected, null];
     for (let attempt = 1; ; attempt++) {
       try {
-        const { rows } = await runQuery<{
-          event_id: string;
-          stream_version: string;
-          transaction_id: string;
-          global_position: string;
-          appended: boolean;
-        }>(this.pool, {
+        const { rows } = await runQuery<AppendedRow & { appended: boolean }>(this.pool, {
           name: 'observa_append',
           text: 'SELECT * FROM observa_append($1, $2, $3, $4, $5::jsonb)',
           values: [streamId, categoryOf(streamId), kind, version, payload],
         });
         const appended = rows[0].appended;
         if (appended) this.appended.notify();
-        return {
-          streamId,
-          nextExpectedVersion: BigInt(rows[rows.length - 1].stream_version),
-          events: rows.map((r) => ({
-            eventId: r.event_id,
-            streamVersion: BigInt(r.stream_version),
-            globalPosition: { commit: BigInt(r.transaction_id), prepare: BigInt(r.global_position) },
-          })),
-          appended,
-        };
+        return toAppendResult(streamId, rows, appended);
       } catch (error) {
         const e = error as { code?: string; detail?: string; message?: string };
         if (e.code === 'OB409')
-          throw new VersionConflict(streamId, expectedToString(expected), e.detail === 'no_stream' ? 'no_stream' : BigInt(e.detail ?? -1));
+          throw new VersionConflict(
+            streamId,
+            expectedToString(expected),
+            e.detail === 'no_stream' ? 'no_stream' : BigInt(e.detail ?? -1),
+          );
         if (e.code === 'OB422') throw new IdempotencyMismatch(e.message ?? 'partial re-append');
         // Another writer committed to this stream between our read of its head and our insert.
         if (e.code === UNIQUE_VIOLATION && attempt < MAX_RACE_RETRIES) {

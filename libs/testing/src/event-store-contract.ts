@@ -146,6 +146,20 @@ export const eventStoreContract = (adapter: string, factory: StoreFactory): void
         expect(await store.readStream(stream)).toHaveLength(3);
       });
 
+      it('recognises a single event sent again, at the version it was written or at the new head', async () => {
+        const stream = streamIn(category());
+        await store.appendToStream(stream, events(1), 'no_stream');
+        const single = newEvent();
+        const first = await store.appendToStream(stream, [single], 0n);
+        const sameVersion = await store.appendToStream(stream, [single], 0n);
+        const atHead = await store.appendToStream(stream, [single], 1n);
+        for (const again of [sameVersion, atHead]) {
+          expect(again.appended).toBe(false);
+          expect(again.events).toEqual(first.events);
+        }
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
       it('refuses a batch of which only some ids are already stored', async () => {
         const stream = streamIn(category());
         const batch = events(2);

@@ -1,0 +1,9 @@
+/** The port through which the guard learns a user's mission roles; a projection of StaffRoleGranted/Withdrawn implements it. */
+import type { RolesByMission } from './domain/roles.js';
+
+export interface MissionMembership {
+  /** Every mission in which the user holds a role, with those roles; missions without a role are absent. */
+  rolesOf(userId: string): Promise<RolesByMission>;
+}
+
+export const MISSION_MEMBERSHIP = Symbol('MissionMembership');

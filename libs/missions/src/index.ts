@@ -1,0 +1,28 @@
+/** What other parts of Observa may use of the missions context: its events, commands and decider. */
+export {
+  ELECTION_KINDS,
+  STAFF_ROLES,
+  missionStreamId,
+  type Delegation,
+  type DelegationJoined,
+  type DelegationLeft,
+  type Election,
+  type ElectionKind,
+  type Mission,
+  type MissionClosed,
+  type MissionEvent,
+  type MissionOpened,
+  type StaffRole,
+  type StaffRoleGranted,
+  type StaffRoleWithdrawn,
+} from './domain/mission.js';
+export {
+  missionDecider,
+  type AddDelegation,
+  type CloseMission,
+  type GrantStaffRole,
+  type MissionCommand,
+  type OpenMission,
+  type RemoveDelegation,
+  type WithdrawStaffRole,
+} from './domain/mission.decide.js';
