@@ -29,8 +29,12 @@ import { InvalidToken, IssuerUnavailable, type TokenVerifier, type VerifiedToken
 
 export const TOKEN_VERIFIER = Symbol('TokenVerifier');
 
-/** Probes and scrapers outside the versioned API, served by the platform; who reaches them is the network's business. */
-const OPERATIONS_CONTROLLERS: readonly unknown[] = [HealthController, MetricsController];
+/**
+ * Probes and scrapers outside the versioned API, served by the platform; who reaches them is the network's
+ * business. A function, not a list: #platform imports #auth too, and this runs only once both are loaded.
+ */
+const isOperations = (controller: unknown): boolean =>
+  controller === HealthController || controller === MetricsController;
 
 const REALM = 'Bearer realm="observa"';
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
@@ -47,8 +51,8 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
+    if (isOperations(context.getClass())) return true;
     const targets = [context.getHandler(), context.getClass()];
-    if (OPERATIONS_CONTROLLERS.includes(context.getClass())) return true;
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
 
     const http = context.switchToHttp();

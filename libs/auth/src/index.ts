@@ -31,3 +31,4 @@ export * from './auth.decorators.js';
 export * from './auth.guard.js';
 export * from './auth.module.js';
 export * from './too-many-logins.js';
+export * from './write-context.js';

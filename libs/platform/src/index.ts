@@ -10,4 +10,3 @@ export * from './http-app.js';
 export * from './event-store.module.js';
 export * from './read-models.module.js';
 export * from './projections.module.js';
-export * from './write-context.js';

@@ -9,9 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { MISSION_ROLES_METADATA, type MissionRole, type Principal } from '#auth';
+import { currentCorrelationId } from '#platform';
+import { MISSION_ROLES_METADATA } from './auth.decorators.js';
+import type { MissionRole, Principal } from './domain/roles.js';
 import { nameBasedUuid, type CommandContext, type CommandResult } from '#event-sourcing';
-import { currentCorrelationId } from './correlation.js';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,200}$/;
