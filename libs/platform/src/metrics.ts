@@ -57,8 +57,16 @@ export class Metrics {
     this.projectionLag.set({ projection }, events);
   }
 
-  /** The text exposition format. */
-  render(): Promise<string> {
+  private readonly refreshers: (() => Promise<void>)[] = [];
+
+  /** Runs before each scrape: for values that are cheaper to measure when asked than to keep current. */
+  refreshOnScrape(refresh: () => Promise<void>): void {
+    this.refreshers.push(refresh);
+  }
+
+  /** The text exposition format. A refresher that fails leaves its gauge as it was. */
+  async render(): Promise<string> {
+    await Promise.allSettled(this.refreshers.map((refresh) => refresh()));
     return this.registry.metrics();
   }
 }

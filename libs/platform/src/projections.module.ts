@@ -16,8 +16,11 @@ import {
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#event-sourcing';
-import type { Projection } from '#event-sourcing/projections';
+import { createCheckpointsTable, loadCheckpoint, type Projection } from '#event-sourcing/projections';
 import { EVENT_TRANSPORT, InProcessTransport, type EventTransport, type Running } from '#messaging';
+import { Metrics } from './metrics.js';
+
+const LAG_COUNTED_UP_TO = 1_000_000;
 
 @Injectable()
 export class ProjectionHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -25,7 +28,24 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
   private readonly projections = new Map<string, Projection>();
   private readonly running: Running[] = [];
 
-  constructor(@Inject(EVENT_TRANSPORT) private readonly transport: EventTransport) {}
+  constructor(
+    @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
+    metrics: Metrics,
+  ) {
+    metrics.refreshOnScrape(async () => {
+      for (const projection of this.projections.values())
+        metrics.setProjectionLag(projection.name, await this.lagOf(projection));
+    });
+  }
+
+  /** Events of the projection's categories after its checkpoint (counted up to a million). */
+  async lagOf(projection: Projection): Promise<number> {
+    await createCheckpointsTable(this.dataSource);
+    const after = await loadCheckpoint(this.dataSource, projection.name);
+    return this.store.countEvents({ after, categories: projection.categories, atMost: LAG_COUNTED_UP_TO });
+  }
 
   register(projection: Projection): void {
     if (this.projections.has(projection.name)) throw new Error(`two projections named ${projection.name}`);
