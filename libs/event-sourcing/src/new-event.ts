@@ -1,51 +1,86 @@
-/** Checks an event before anything is written: refused events never reach the store. */
+/**
+ * Checks an event before anything is written — refused events never reach the store — and, in the
+ * same walk, writes its data and metadata as canonical JSON (keys sorted), which is both what the
+ * store sends and what the hash chain covers: each event is serialized once.
+ */
+import { createHash } from 'node:crypto';
 import { InvalidEvent } from './errors.js';
 import type { NewEvent } from './envelope.js';
 
 export const MAX_EVENT_BYTES = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const assertPlainJson = (value: unknown, path: string): void => {
+/** Canonical JSON of a plain JSON value, refusing anything JSON cannot carry faithfully. */
+const storableJson = (value: unknown, path: string): string => {
   switch (typeof value) {
     case 'string':
       if (value.includes('\u0000')) throw new InvalidEvent(`${path} contains a NUL character`);
-      return;
+      return JSON.stringify(value);
     case 'boolean':
-      return;
+      return value ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(value)) throw new InvalidEvent(`${path} is not a finite number`);
-      return;
-    case 'object':
-      if (value === null) return;
-      if (Array.isArray(value)) return value.forEach((item, i) => assertPlainJson(item, `${path}[${i}]`));
-      if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
+      return JSON.stringify(value);
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value))
+        return `[${value.map((item, i) => storableJson(item, `${path}[${i}]`)).join(',')}]`;
+      const prototype = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null)
         throw new InvalidEvent(`${path} is not a plain JSON object`);
-      for (const [key, item] of Object.entries(value)) if (item !== undefined) assertPlainJson(item, `${path}.${key}`);
-      return;
+      const keys = Object.keys(value).sort();
+      const parts: string[] = [];
+      for (const key of keys) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item !== undefined) parts.push(`${JSON.stringify(key)}:${storableJson(item, `${path}.${key}`)}`);
+      }
+      return `{${parts.join(',')}}`;
+    }
     default:
       throw new InvalidEvent(`${path} is not JSON (${typeof value})`);
   }
 };
 
-/** Throws InvalidEvent naming the first thing wrong; returns when every event can be stored. */
-export const assertStorable = (streamId: string, events: readonly NewEvent[]): void => {
+export type StorableEvent = NewEvent & {
+  /** Lower case, as the store keeps uuids. */
+  readonly eventId: string;
+  readonly dataJson: string;
+  readonly metadataJson: string;
+  /** sha256 of the canonical event content: the first half of its link in the hash chain. */
+  readonly contentHash: string;
+};
+
+/** Validates and serializes an append; throws InvalidEvent naming the first thing wrong. */
+export const prepareForStore = (streamId: string, events: readonly NewEvent[]): StorableEvent[] => {
   if (!streamId || streamId.length > 512) throw new InvalidEvent('stream id must be 1 to 512 characters');
   if (events.length === 0) throw new InvalidEvent('an append needs at least one event');
   const ids = new Set<string>();
-  for (const [i, event] of events.entries()) {
+  return events.map((event, i) => {
     const at = `events[${i}]`;
     if (typeof event.type !== 'string' || event.type.trim() === '' || event.type.length > 200)
       throw new InvalidEvent(`${at}.type must be a non-empty name`);
-    if (typeof event.eventId !== 'string' || !UUID.test(event.eventId)) throw new InvalidEvent(`${at}.eventId must be a UUID`);
-    if (ids.has(event.eventId)) throw new InvalidEvent(`${at}.eventId appears twice in one append`);
-    ids.add(event.eventId);
+    if (typeof event.eventId !== 'string' || !UUID.test(event.eventId))
+      throw new InvalidEvent(`${at}.eventId must be a UUID`);
+    const eventId = event.eventId.toLowerCase();
+    if (ids.has(eventId)) throw new InvalidEvent(`${at}.eventId appears twice in one append`);
+    ids.add(eventId);
     if (!Number.isInteger(event.schemaVersion) || event.schemaVersion < 1)
       throw new InvalidEvent(`${at}.schemaVersion must be a positive integer`);
     if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data))
       throw new InvalidEvent(`${at}.data must be a JSON object`);
-    assertPlainJson(event.data, `${at}.data`);
-    assertPlainJson(event.metadata, `${at}.metadata`);
-    const bytes = Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata));
-    if (bytes > MAX_EVENT_BYTES) throw new InvalidEvent(`${at} is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}`);
-  }
+    const dataJson = storableJson(event.data, `${at}.data`);
+    const metadataJson = storableJson(event.metadata, `${at}.metadata`);
+    const bytes = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
+    if (bytes > MAX_EVENT_BYTES)
+      throw new InvalidEvent(`${at} is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}`);
+    // The same text as canonicalJson({ data, eventId, metadata, schemaVersion, streamId, type }) (hash-chain.ts).
+    const content = `{"data":${dataJson},"eventId":${JSON.stringify(eventId)},"metadata":${metadataJson},"schemaVersion":${event.schemaVersion},"streamId":${JSON.stringify(streamId)},"type":${JSON.stringify(event.type)}}`;
+    const contentHash = createHash('sha256').update(content, 'utf8').digest('hex');
+    return { ...event, eventId, dataJson, metadataJson, contentHash };
+  });
+};
+
+/** For adapters that serialize on their own: the same checks, nothing returned. */
+export const assertStorable = (streamId: string, events: readonly NewEvent[]): void => {
+  prepareForStore(streamId, events);
 };

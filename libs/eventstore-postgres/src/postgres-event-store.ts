@@ -2,11 +2,10 @@
 import type pg from 'pg';
 import {
   AppendSignal,
-  assertStorable,
   categoryOf,
-  contentHash,
   followAll,
   IdempotencyMismatch,
+  prepareForStore,
   START,
   VersionConflict,
   expectedToString,
@@ -19,6 +18,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StorableEvent,
   type SubscribeOptions,
 } from '#event-sourcing';
 import { runQuery } from './database.js';
@@ -51,7 +51,12 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
   metadata: { ...row.metadata, hash: row.hash, previousHash: row.previous_hash },
 });
 
-type AppendedRow = { event_id: string; stream_version: string; transaction_id: string; global_position: string };
+type AppendedRow = {
+  event_id: string;
+  stream_version: string;
+  transaction_id: string;
+  global_position: string;
+};
 
 const toAppendResult = (streamId: string, rows: AppendedRow[], appended: boolean): AppendResult => ({
   streamId,
@@ -94,16 +99,20 @@ export class PostgresEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
   }
 
-  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
-    assertStorable(streamId, events);
-    const prepared = events.map((e) => {
-      const eventId = e.eventId.toLowerCase();
-      return { ...e, eventId, contentHash: contentHash({ ...e, eventId, streamId }) };
-    });
+  async appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
+    const prepared = prepareForStore(streamId, events);
     // The command handler's usual write, one event at a known version, goes in one plain INSERT;
     // anything it cannot settle (a conflict, a re-append) is answered exactly by observa_append.
     if (prepared.length === 1 && expected !== 'any' && expected !== 'stream_exists') {
-      const appended = await this.appendOne(streamId, prepared[0], expected === 'no_stream' ? 0n : expected + 1n);
+      const appended = await this.appendOne(
+        streamId,
+        prepared[0],
+        expected === 'no_stream' ? 0n : expected + 1n,
+      );
       if (appended) return appended;
     }
     return this.appendThroughFunction(streamId, prepared, expected);
@@ -111,7 +120,7 @@ export class PostgresEventStore implements EventStore {
 
   private async appendOne(
     streamId: string,
-    event: NewEvent & { contentHash: string },
+    event: StorableEvent,
     version: bigint,
   ): Promise<AppendResult | null> {
     try {
@@ -125,8 +134,8 @@ export class PostgresEventStore implements EventStore {
           categoryOf(streamId),
           event.type,
           event.schemaVersion,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
+          event.dataJson,
+          event.metadataJson,
           event.contentHash,
         ],
       });
@@ -141,11 +150,18 @@ export class PostgresEventStore implements EventStore {
 
   private async appendThroughFunction(
     streamId: string,
-    events: readonly (NewEvent & { contentHash: string })[],
+    events: readonly StorableEvent[],
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
-    const payload = JSON.stringify(events);
-    const [kind, version] = typeof expected === 'bigint' ? ['version', expected.toString()] : [expected, null];
+    const payload = `[${events
+      .map(
+        (e) =>
+          `{"eventId":"${e.eventId}","type":${JSON.stringify(e.type)},"schemaVersion":${e.schemaVersion},` +
+          `"data":${e.dataJson},"metadata":${e.metadataJson},"contentHash":"${e.contentHash}"}`,
+      )
+      .join(',')}]`;
+    const [kind, version] =
+      typeof expected === 'bigint' ? ['version', expected.toString()] : [expected, null];
     for (let attempt = 1; ; attempt++) {
       try {
         const { rows } = await runQuery<AppendedRow & { appended: boolean }>(this.pool, {
@@ -198,13 +214,21 @@ export class PostgresEventStore implements EventStore {
                 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
                 ${categories ? 'AND category = ANY($4::text[])' : ''}
               ORDER BY transaction_id, global_position LIMIT $3`,
-      values: [after.commit.toString(), after.prepare.toString(), options.maxCount ?? 1000, ...(categories ? [categories] : [])],
+      values: [
+        after.commit.toString(),
+        after.prepare.toString(),
+        options.maxCount ?? 1000,
+        ...(categories ? [categories] : []),
+      ],
     });
     return rows.map(toRecorded);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
-    return followAll((page) => this.readAll(page), this.appended, { ...options, idleMs: this.pollIntervalMs });
+    return followAll((page) => this.readAll(page), this.appended, {
+      ...options,
+      idleMs: this.pollIntervalMs,
+    });
   }
 
   async countEvents(options: CountOptions = {}): Promise<number> {
@@ -238,7 +262,9 @@ export class PostgresEventStore implements EventStore {
         WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
     });
-    return rows.length === 0 ? START : { commit: BigInt(rows[0].transaction_id), prepare: BigInt(rows[0].global_position) };
+    return rows.length === 0
+      ? START
+      : { commit: BigInt(rows[0].transaction_id), prepare: BigInt(rows[0].global_position) };
   }
 
   /** The pool belongs to whoever made it; closing the store only stops its followers' wake-ups. */
