@@ -141,34 +141,6 @@ const rawRequests = (
   return requests;
 };
 
-/**
- * Creates the topics with `create` (retried: right after creating a topic, a KRaft broker's metadata
- * can still answer UNKNOWN_TOPIC_OR_PARTITION, which kafkajs' waitForLeaders does not wait out),
- * then waits until every partition has a leader, so no run's clock includes topic creation.
- */
-const createTopicsReady = async (
-  admin: Admin,
-  topics: readonly string[],
-  create: () => Promise<void>,
-): Promise<void> => {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await create();
-      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
-      if (
-        metadata.length === topics.length &&
-        metadata.every((t) => t.partitions.length === PARTITIONS && t.partitions.every((p) => p.leader >= 0))
-      )
-        return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders after 30 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
 /** Sum over partitions of the topics' end offsets: on fresh topics, the number of messages. */
 const endOffsets = async (admin: Admin, topics: readonly string[]): Promise<number> => {
   let total = 0;
@@ -322,9 +294,7 @@ export const relayPublish: Scenario = {
               });
               routing.topics.forEach((t) => leftovers.add(t));
               try {
-                await createTopicsReady(admin, routing.topics, () =>
-                  relay.ensureTopics({ numPartitions: PARTITIONS }),
-                );
+                await relay.ensureTopics({ numPartitions: PARTITIONS });
                 const timed = await clocked(brokers, () => relay.runUntilCaughtUp());
                 return { ...timed, topics: routing.topics };
               } finally {
@@ -340,9 +310,7 @@ export const relayPublish: Scenario = {
                 routing.categories.map((c) => [c, routing.topicOfStream(`${c}-x`)]),
               );
               routing.topics.forEach((t) => leftovers.add(t));
-              await createTopicsReady(admin, routing.topics, () =>
-                ensureTopics(rawKafka, routing.topics, { numPartitions: PARTITIONS }),
-              );
+              await ensureTopics(rawKafka, routing.topics, { numPartitions: PARTITIONS });
               const producer = rawKafka.producer({
                 idempotent: true,
                 maxInFlightRequests: 1,

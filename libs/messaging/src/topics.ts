@@ -2,7 +2,7 @@
  * Which Kafka topic an event goes to (DESIGN.md §6): one topic per context, `observa.<context>.events.v1`;
  * which context a stream category belongs to is configuration, and a category nobody routed is refused.
  */
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { categoryOf } from '#event-sourcing';
 
 export const topicOf = (context: string): string => `observa.${context}.events.v1`;
@@ -77,6 +77,24 @@ export type TopicSettings = {
 };
 
 /** Creates the topics that do not exist yet (brokers here never create topics on first use). */
+/**
+ * A freshly created topic can still be "unknown" to the broker for a moment after createTopics
+ * returned (kafkajs waits only for "leader not available"): wait until every partition has a leader.
+ */
+const untilLed = async (admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (metadata.length === topics.length && metadata.every((t) => t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no partition leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
 export const ensureTopics = async (
   kafka: Kafka,
   topics: readonly string[],
@@ -97,6 +115,7 @@ export const ensureTopics = async (
       })),
       waitForLeaders: true,
     });
+    await untilLed(admin, missing);
   } finally {
     await admin.disconnect();
   }
