@@ -12,6 +12,7 @@
  *   ours             PostgresEventStore.appendToStream
  * The SQL variants are built from the real migration text, so they follow it when it changes.
  */
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { canonicalJson, categoryOf, contentHash, prepareForStore, type NewEvent } from '#event-sourcing';
