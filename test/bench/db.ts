@@ -1,19 +1,12 @@
 /**
  * Databases for the benchmark on the Postgres server (TEST_DATABASE_URL, default the local trust
- * server). A copy of libs/testing's helper: libs/testing is not part of the build, so dist has no
- * #testing to import at run time.
+ * server), made by the tests' own helper (libs/testing/src/postgres.ts, imported by path: the rest of
+ * libs/testing needs Jest).
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createTestDatabase, serverUrl, type TestDatabase } from '../../libs/testing/src/postgres.js';
 
-export const serverUrl = (): string =>
-  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const withDatabase = (url: string, database: string): string => {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-};
+export { serverUrl };
 
 const onServer = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
   const client = new pg.Client({ connectionString: serverUrl() });
@@ -24,20 +17,11 @@ const onServer = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> 
     await client.end();
   }
 };
-
-export type BenchDatabase = { readonly url: string; readonly name: string; drop(): Promise<void> };
+export type BenchDatabase = TestDatabase;
 
 /** A fresh, empty database; `label` only helps to recognise a leftover one. */
-export const createBenchDatabase = async (label: string): Promise<BenchDatabase> => {
-  const name = `observa_bench_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  await onServer((c) => c.query(`CREATE DATABASE ${name}`));
-  return {
-    url: withDatabase(serverUrl(), name),
-    name,
-    drop: () =>
-      onServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
-  };
-};
+export const createBenchDatabase = (label: string): Promise<BenchDatabase> =>
+  createTestDatabase(`observa_bench_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`);
 
 export const withBenchDatabase = async <T>(
   label: string,

@@ -4,58 +4,16 @@
  * A copy of libs/testing's helper, like db.ts: dist has no #testing to import at run time.
  * Also samples the CPU of the broker JVM(s) on this machine, which cpu.ts counts as "other".
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import kafkajs, { type Kafka } from 'kafkajs';
+import { kafkaBrokers, repositoryRoot } from '../../libs/testing/src/kafka.js';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
-const SCRIPT = join('deploy', 'kafka', 'kafka.sh');
-
-const repositoryRoot = (): string => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, SCRIPT))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`${SCRIPT} not found above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-  return dir;
-};
-
-const startLocalBroker = async (): Promise<string[]> => {
-  const port = Number(process.env.KAFKA_PORT ?? 19092);
-  const root = repositoryRoot();
-  const { stdout } = await promisify(execFile)('bash', [join(root, SCRIPT), 'start'], {
-    cwd: root,
-    timeout: 180_000,
-    env: {
-      ...process.env,
-      KAFKA_PORT: String(port),
-      KAFKA_CONTROLLER_PORT: process.env.KAFKA_CONTROLLER_PORT ?? String(port + 1),
-    },
-  });
-  const match = /^KAFKA_BROKERS=(.+)$/m.exec(stdout);
-  if (!match) throw new Error(`kafka.sh start did not print KAFKA_BROKERS: ${stdout}`);
-  return match[1].split(',');
-};
-
-let local: Promise<string[]> | undefined;
-
-export const kafkaBrokers = (): Promise<string[]> => {
-  const configured = process.env.KAFKA_BROKERS?.split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  if (configured?.length) return Promise.resolve(configured);
-  local ??= startLocalBroker().catch((error: unknown) => {
-    local = undefined;
-    throw error;
-  });
-  return local;
-};
+// The broker lookup is the tests' own (libs/testing/src/kafka.ts): KAFKA_BROKERS, or the local broker.
+export { kafkaBrokers };
 
 /** A quiet kafkajs client (KAFKAJS_LOG_LEVEL=ERROR|WARN|INFO|DEBUG to hear it). */
 export const benchKafka = async (clientId: string): Promise<Kafka> =>

@@ -15,7 +15,7 @@ const { Kafka: KafkaClient, logLevel } = kafkajs;
 
 const SCRIPT = join('deploy', 'kafka', 'kafka.sh');
 
-const repositoryRoot = (): string => {
+export const repositoryRoot = (): string => {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, SCRIPT))) {
     const parent = dirname(dir);
