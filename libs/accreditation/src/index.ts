@@ -46,3 +46,9 @@ export type {
   SubmitApplication,
   SuspendAccreditation,
 } from './domain/application.commands.js';
+export * from './application/commands.js';
+export * from './application/queries.js';
+export { AccreditationModule } from './application/accreditation.module.js';
+export { ACCREDITATION_CLOCK, type Clock } from './application/accreditation-desk.js';
+export { applicationIdFor, personIdFor, applicationStream } from './application/identities.js';
+export { ApplicationRow, RuleSetRow, accreditationProjection } from './application/read-models.js';

@@ -9,3 +9,4 @@ export * from './upcasting.js';
 export * from './command-handler.js';
 export * from './subscription.js';
 export * from './event-count.js';
+export * from './personal-data/index.js';

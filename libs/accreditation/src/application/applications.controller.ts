@@ -1,0 +1,373 @@
+/**
+ * /missions/:missionId/applications: an observer application from submission to accreditation and its
+ * end, and the bulk import of applications from the CSV and XLSX lists secretariats keep.
+ */
+import type { IncomingMessage } from 'node:http';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  PayloadTooLargeException,
+  Post,
+  Query,
+  Req,
+  UnsupportedMediaTypeException,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { FileInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import type { PersonalData } from '../domain/application.js';
+import {
+  GrantAccreditationCommand,
+  ImportApplications,
+  plainContext,
+  ScreenApplication,
+  SubmitApplicationCommand,
+  TakeApplicationStep,
+  type ApplicationStep,
+  type ImportFormat,
+  type ImportReport,
+  type WriteResult,
+} from './commands.js';
+import { overHttp } from './http-errors.js';
+import { GetApplication, ListApplications, type ApplicationView } from './queries.js';
+import {
+  AccreditationRequestBody,
+  ApplicationsQuery,
+  ApproveBody,
+  GrantBody,
+  ImportAnswer,
+  ReasonBody,
+  ScreenBody,
+  SubmitApplicationBody,
+} from './requests.js';
+import { READERS, WRITERS } from './roles.js';
+
+export const CSV_TYPE = 'text/csv';
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** A list of a few thousand observers is far below this. */
+export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
+
+const formatOf = (mediaType: string | undefined, fileName?: string): ImportFormat | undefined => {
+  const type = (mediaType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === CSV_TYPE || type === 'application/csv') return 'csv';
+  if (type === XLSX_TYPE) return 'xlsx';
+  const name = (fileName ?? '').toLowerCase();
+  if (name.endsWith('.csv')) return 'csv';
+  if (name.endsWith('.xlsx')) return 'xlsx';
+  return undefined;
+};
+
+/** The raw body of a text/csv or XLSX request (the app parses only JSON bodies itself). */
+const rawBody = async (request: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_IMPORT_BYTES)
+      throw new PayloadTooLargeException(`the file is larger than the limit of ${MAX_IMPORT_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+};
+
+type UploadedList = { readonly buffer: Buffer; readonly mimetype: string; readonly originalname: string };
+
+@ApiTags('accreditation')
+@ApiBearerAuth()
+@Controller('missions/:missionId/applications')
+export class ApplicationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({
+    summary: 'Submit an observer application',
+    description:
+      'The person is sealed with a key of their own before anything is written. The application id derives ' +
+      'from the mission and the identity document: the same person cannot apply twice to one mission.',
+  })
+  @ApiCreatedResponse({ type: WriteReply })
+  async submit(
+    @Param('missionId') missionId: string,
+    @Body() body: SubmitApplicationBody,
+    @Write() write: WriteContext,
+  ): Promise<WriteResult> {
+    const person: PersonalData = JSON.parse(JSON.stringify(body.person)) as PersonalData;
+    return overHttp(
+      this.commands.execute(
+        new SubmitApplicationCommand(
+          {
+            missionId,
+            delegation: body.delegation,
+            role: body.role,
+            person: { ...person, names: { ...person.names, local: person.names.local ?? null } },
+          },
+          plainContext(write),
+        ),
+      ),
+    );
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @MissionRoles(...WRITERS)
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } }))
+  @ApiOperation({
+    summary: 'Import applications from a CSV or XLSX list',
+    description:
+      'multipart/form-data with the file in `file`, or the file as the body (text/csv or XLSX). Columns: ' +
+      'given_name, family_name, local_given_name, local_family_name, local_script, date_of_birth, nationality, ' +
+      'other_citizenships, document_kind, document_number, document_issuing_country, email, phone, languages, ' +
+      'role, delegation, conflicts_of_interest ("none" or the questions answered yes), documents_provided. ' +
+      'Answers a report per row; importing the same file again creates nothing new.',
+  })
+  @ApiConsumes('multipart/form-data', CSV_TYPE, XLSX_TYPE)
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiOkResponse({ type: ImportAnswer })
+  async import(
+    @Param('missionId') missionId: string,
+    @UploadedFile() file: UploadedList | undefined,
+    @Req() request: IncomingMessage,
+    @Write() write: WriteContext,
+  ): Promise<ImportReport> {
+    const format = file
+      ? formatOf(file.mimetype, file.originalname)
+      : formatOf(request.headers['content-type']);
+    if (!format)
+      throw new UnsupportedMediaTypeException(
+        `send a CSV (${CSV_TYPE}) or XLSX (${XLSX_TYPE}) file, as the body or as the multipart field "file"`,
+      );
+    const content = file ? file.buffer : await rawBody(request);
+    return overHttp(
+      this.commands.execute(
+        new ImportApplications(
+          { missionId, format, content: content.toString('base64') },
+          plainContext(write),
+        ),
+      ),
+    );
+  }
+
+  @Get()
+  @MissionRoles(...READERS)
+  @ApiOperation({ summary: "The mission's applications, by status" })
+  @ApiOkResponse({ schema: { type: 'array', items: { type: 'object' } } })
+  async list(
+    @Param('missionId') missionId: string,
+    @Query() query: ApplicationsQuery,
+  ): Promise<ApplicationView[]> {
+    return this.queries.execute(new ListApplications(missionId, query.status));
+  }
+
+  @Get(':applicationId')
+  @MissionRoles(...READERS)
+  @ApiOperation({ summary: 'One application, with its person (blank once erased) and its latest screening' })
+  @ApiOkResponse({ schema: { type: 'object' } })
+  async get(
+    @Param('missionId') missionId: string,
+    @Param('applicationId') applicationId: string,
+  ): Promise<ApplicationView> {
+    return this.queries.execute(new GetApplication(missionId, applicationId));
+  }
+
+  @Post(':applicationId/screen')
+  @HttpCode(200)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({
+    summary: 'Screen against a rule set (its latest version)',
+    description: 'The result names every rule that failed; a new screening is a new event.',
+  })
+  @ApiOkResponse({ type: WriteReply })
+  async screen(
+    @Param('missionId') missionId: string,
+    @Param('applicationId') applicationId: string,
+    @Body() body: ScreenBody,
+    @Write() write: WriteContext,
+  ): Promise<WriteResult> {
+    return overHttp(
+      this.commands.execute(
+        new ScreenApplication({ missionId, applicationId, ruleSetId: body.ruleSetId }, plainContext(write)),
+      ),
+    );
+  }
+
+  @Post(':applicationId/approve')
+  @HttpCode(200)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({ summary: 'Approve an application that passed screening' })
+  @ApiOkResponse({ type: WriteReply })
+  async approve(
+    @Param('missionId') missionId: string,
+    @Param('applicationId') applicationId: string,
+    @Body() body: ApproveBody,
+    @Write() write: WriteContext,
+  ) {
+    return this.step(
+      missionId,
+      applicationId,
+      { type: 'ApproveApplication', ...(body.reason && { reason: body.reason }) },
+      write,
+    );
+  }
+
+  @Post(':applicationId/reject')
+  @HttpCode(200)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({ summary: 'Reject an application, with a reason' })
+  @ApiOkResponse({ type: WriteReply })
+  async reject(
+    @Param('missionId') missionId: string,
+    @Param('applicationId') applicationId: string,
+    @Body() body: ReasonBody,
+    @Write() write: WriteContext,
+  ) {
+    return this.step(missionId, applicationId, { type: 'RejectApplication', reason: body.reason }, write);
+  }
+
+  @Post(':applicationId/accreditation-request')
+  @HttpCode(200)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({ summary: 'Record the request to the host election body' })
+  @ApiOkResponse({ type: WriteReply })
+  async request(
+    @Param('missionId') missionId: string,
+    @Param('applicationId') applicationId: string,
+    @Body() body: AccreditationRequestBody,
+    @Write() write: WriteContext,
+  ) {
+    return this.step(
+      missionId,
+      applicationId,
+      { type: 'RequestAccreditation', hostBody: body.hostBody },
+      write,
+    );
+  }
+
+  @Post(':applicationId/grant')
+  @HttpCode(200)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({
+    summary: 'Record the accreditation the host body granted',
+    description: 'Badge numbers are unique in a mission: a number another observer holds is refused (409).',
+  })
+  @ApiOkResponse({ type: WriteReply })
+  async grant(
+    @Param('missionId') missionId: string,
+    @Param('applicationId') applicationId: string,
+    @Body() body: GrantBody,
+    @Write() write: WriteContext,
+  ): Promise<WriteResult> {
+    return overHttp(
+      this.commands.execute(
+        new GrantAccreditationCommand(
+          {
+            missionId,
+            applicationId,
+            badgeNumber: body.badgeNumber,
+            validFrom: body.validFrom,
+            validTo: body.validTo,
+            conditions: body.conditions ?? [],
+          },
+          plainContext(write),
+        ),
+      ),
+    );
+  }
+
+  @Post(':applicationId/refuse')
+  @HttpCode(200)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({ summary: 'Record that the host body refused accreditation' })
+  @ApiOkResponse({ type: WriteReply })
+  async refuse(
+    @Param('missionId') missionId: string,
+    @Param('applicationId') applicationId: string,
+    @Body() body: ReasonBody,
+    @Write() write: WriteContext,
+  ) {
+    return this.step(missionId, applicationId, { type: 'RefuseAccreditation', reason: body.reason }, write);
+  }
+
+  @Post(':applicationId/suspend')
+  @HttpCode(200)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({ summary: 'Suspend an accreditation in force' })
+  @ApiOkResponse({ type: WriteReply })
+  async suspend(
+    @Param('missionId') missionId: string,
+    @Param('applicationId') applicationId: string,
+    @Body() body: ReasonBody,
+    @Write() write: WriteContext,
+  ) {
+    return this.step(missionId, applicationId, { type: 'SuspendAccreditation', reason: body.reason }, write);
+  }
+
+  @Post(':applicationId/reinstate')
+  @HttpCode(200)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({ summary: 'Reinstate a suspended accreditation while its badge is valid' })
+  @ApiOkResponse({ type: WriteReply })
+  async reinstate(
+    @Param('missionId') missionId: string,
+    @Param('applicationId') applicationId: string,
+    @Write() write: WriteContext,
+  ) {
+    return this.step(missionId, applicationId, { type: 'ReinstateAccreditation' }, write);
+  }
+
+  @Post(':applicationId/revoke')
+  @HttpCode(200)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({ summary: 'Revoke an accreditation, with a reason' })
+  @ApiOkResponse({ type: WriteReply })
+  async revoke(
+    @Param('missionId') missionId: string,
+    @Param('applicationId') applicationId: string,
+    @Body() body: ReasonBody,
+    @Write() write: WriteContext,
+  ) {
+    return this.step(missionId, applicationId, { type: 'RevokeAccreditation', reason: body.reason }, write);
+  }
+
+  @Post(':applicationId/expire')
+  @HttpCode(200)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({ summary: 'Record that an accreditation expired (its badge is past validTo)' })
+  @ApiOkResponse({ type: WriteReply })
+  async expire(
+    @Param('missionId') missionId: string,
+    @Param('applicationId') applicationId: string,
+    @Write() write: WriteContext,
+  ) {
+    return this.step(missionId, applicationId, { type: 'ExpireAccreditation' }, write);
+  }
+
+  private step(
+    missionId: string,
+    applicationId: string,
+    step: ApplicationStep,
+    write: WriteContext,
+  ): Promise<WriteResult> {
+    return overHttp(
+      this.commands.execute(new TakeApplicationStep({ missionId, applicationId, step }, plainContext(write))),
+    );
+  }
+}

@@ -1,0 +1,39 @@
+/** Who is accredited: observers by delegation, role and language; a badge by its number. */
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MissionRoles } from '#auth';
+import { FindBadge, ListObservers, type ApplicationView } from './queries.js';
+import { ObserversQuery } from './requests.js';
+import { READERS } from './roles.js';
+
+@ApiTags('accreditation')
+@ApiBearerAuth()
+@Controller('missions/:missionId')
+export class ObserversController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('observers')
+  @MissionRoles(...READERS)
+  @ApiOperation({
+    summary: 'Accredited observers (badge granted or suspended), by delegation, role, language',
+  })
+  @ApiOkResponse({ schema: { type: 'array', items: { type: 'object' } } })
+  async observers(
+    @Param('missionId') missionId: string,
+    @Query() query: ObserversQuery,
+  ): Promise<ApplicationView[]> {
+    return this.queries.execute(new ListObservers(missionId, { ...query }));
+  }
+
+  @Get('badges/:badgeNumber')
+  @MissionRoles(...READERS)
+  @ApiOperation({ summary: 'Whose badge this is, and whether it is in force' })
+  @ApiOkResponse({ schema: { type: 'object' } })
+  async badge(
+    @Param('missionId') missionId: string,
+    @Param('badgeNumber') badgeNumber: string,
+  ): Promise<ApplicationView> {
+    return this.queries.execute(new FindBadge(missionId, badgeNumber));
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * The accreditation read models, fed from `application` and `ruleset` streams: applications (by
+ * status, accredited observers by delegation/role/language, badge lookup) and the missions' rule sets.
+ * Rows hold the person decrypted, so the secretariat can search and read them; when the person is
+ * erased the row keeps its ids and statuses and forgets the person. A rebuild after erasure finds no
+ * key and shows the person erased from the start.
+ */
+import { Column, Entity, Index, PrimaryColumn, type EntityManager } from 'typeorm';
+import type { RecordedEvent } from '#event-sourcing';
+import { isSealed, type PersonalDataVault } from '#event-sourcing';
+import type { Projection } from '#event-sourcing/projections';
+import type {
+  ApplicationEvent,
+  ApplicationStatus,
+  ObserverRole,
+  PersonalData,
+} from '../domain/application.js';
+import type { EligibilityFailure, RuleSet } from '../domain/eligibility.js';
+import { APPLICATION_CATEGORY, RULE_SET_CATEGORY } from './identities.js';
+import type { ApplicationView } from './queries.js';
+import type { RuleSetPublished } from './rule-set.stream.js';
+
+@Entity('accreditation_applications')
+@Index(['missionId', 'status'])
+@Index(['missionId', 'badgeNumber'])
+@Index(['missionId', 'personId'])
+export class ApplicationRow {
+  @PrimaryColumn('text', { name: 'application_id' }) applicationId!: string;
+  @Column('text', { name: 'mission_id' }) missionId!: string;
+  @Column('text', { name: 'person_id' }) personId!: string;
+  @Column('text') status!: ApplicationStatus;
+  @Column('text') delegation!: string;
+  @Column('text') role!: ObserverRole;
+  @Column('boolean', { name: 'person_erased', default: false }) personErased!: boolean;
+  @Column('text', { name: 'given_name', nullable: true }) givenName!: string | null;
+  @Column('text', { name: 'family_name', nullable: true }) familyName!: string | null;
+  @Column('jsonb', { name: 'local_name', nullable: true }) localName!: ApplicationView['person']['localName'];
+  @Column('text', { name: 'date_of_birth', nullable: true }) dateOfBirth!: string | null;
+  @Column('text', { nullable: true }) nationality!: string | null;
+  @Column('jsonb', { name: 'identity_document', nullable: true })
+  identityDocument!: ApplicationView['person']['identityDocument'];
+  @Column('jsonb', { default: () => "'[]'::jsonb" }) contacts!: { kind: string; value: string }[];
+  @Column('jsonb', { default: () => "'[]'::jsonb" }) languages!: string[];
+  @Column('jsonb', { nullable: true }) screening!: ApplicationView['screening'];
+  @Column('text', { name: 'badge_number', nullable: true }) badgeNumber!: string | null;
+  @Column('text', { name: 'valid_from', nullable: true }) validFrom!: string | null;
+  @Column('text', { name: 'valid_to', nullable: true }) validTo!: string | null;
+  @Column('jsonb', { default: () => "'[]'::jsonb" }) conditions!: string[];
+  @Column('text', { nullable: true }) reason!: string | null;
+  @Column('text', { name: 'submitted_at' }) submittedAt!: string;
+  @Column('text', { name: 'updated_at' }) updatedAt!: string;
+}
+
+@Entity('accreditation_rule_sets')
+export class RuleSetRow {
+  @PrimaryColumn('text', { name: 'mission_id' }) missionId!: string;
+  @PrimaryColumn('text', { name: 'rule_set_id' }) ruleSetId!: string;
+  @Column('int') version!: number;
+  @Column('jsonb', { name: 'rule_set' }) ruleSet!: RuleSet;
+  @Column('text', { name: 'published_at' }) publishedAt!: string;
+}
+
+/** Every person field blank: what an erased person looks like. */
+const FORGOTTEN = {
+  personErased: true,
+  givenName: null,
+  familyName: null,
+  localName: null,
+  dateOfBirth: null,
+  nationality: null,
+  identityDocument: null,
+  contacts: [],
+  languages: [],
+};
+
+const personFields = (person: PersonalData | null) =>
+  person === null
+    ? FORGOTTEN
+    : {
+        personErased: false,
+        givenName: person.names.latin.given,
+        familyName: person.names.latin.family,
+        localName: person.names.local ? { ...person.names.local } : null,
+        dateOfBirth: person.dateOfBirth,
+        nationality: person.nationality,
+        identityDocument: { ...person.identityDocument },
+        contacts: person.contacts.map((c) => ({ ...c })),
+        languages: person.languages.map((l) => l.toLowerCase()),
+      };
+
+export const toView = (row: ApplicationRow): ApplicationView => ({
+  applicationId: row.applicationId,
+  missionId: row.missionId,
+  personId: row.personId,
+  status: row.status,
+  delegation: row.delegation,
+  role: row.role,
+  person: {
+    erased: row.personErased,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    localName: row.localName,
+    dateOfBirth: row.dateOfBirth,
+    nationality: row.nationality,
+    identityDocument: row.identityDocument,
+    contacts: row.contacts,
+    languages: row.languages,
+  },
+  screening: row.screening,
+  badge:
+    row.badgeNumber && row.validFrom && row.validTo
+      ? {
+          number: row.badgeNumber,
+          validFrom: row.validFrom,
+          validTo: row.validTo,
+          conditions: row.conditions,
+        }
+      : null,
+  reason: row.reason,
+  submittedAt: row.submittedAt,
+  updatedAt: row.updatedAt,
+});
+
+/** The status an event leaves an application in; PersonErased leaves it where it was. */
+const STATUS_AFTER: Partial<Record<ApplicationEvent['type'], ApplicationStatus>> = {
+  EligibilityScreened: 'screened',
+  ApplicationApproved: 'approved',
+  ApplicationRejected: 'rejected',
+  AccreditationRequested: 'requested',
+  AccreditationGranted: 'granted',
+  AccreditationRefused: 'refused',
+  AccreditationSuspended: 'suspended',
+  AccreditationReinstated: 'granted',
+  AccreditationRevoked: 'revoked',
+  AccreditationExpired: 'expired',
+};
+
+/** The person as the event holds them: sealed (opened with the vault, null once erased), or plaintext. */
+const personOf = async (person: unknown, vault: PersonalDataVault): Promise<PersonalData | null> =>
+  isSealed(person) ? vault.decrypt<PersonalData>(person) : (person as PersonalData);
+
+const applyApplicationEvent = async (
+  recorded: RecordedEvent,
+  tx: EntityManager,
+  vault: PersonalDataVault,
+): Promise<void> => {
+  const event = { type: recorded.type, data: recorded.data } as unknown as ApplicationEvent;
+  const at = recorded.metadata.occurredAt ?? new Date().toISOString();
+  if (event.type === 'ApplicationSubmitted') {
+    const { applicationId, missionId, personId, delegation, role } = event.data;
+    const person = await personOf(event.data.person, vault);
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(ApplicationRow)
+      .values({
+        applicationId,
+        missionId,
+        personId,
+        delegation,
+        role,
+        status: 'submitted',
+        ...personFields(person),
+        screening: null,
+        badgeNumber: null,
+        validFrom: null,
+        validTo: null,
+        conditions: [],
+        reason: null,
+        submittedAt: event.data.at,
+        updatedAt: at,
+      })
+      .orIgnore()
+      .execute();
+    return;
+  }
+  const applicationId = (event.data as { applicationId?: string }).applicationId;
+  if (!applicationId) return;
+  const changes: Partial<ApplicationRow> = { updatedAt: at };
+  const status = STATUS_AFTER[event.type];
+  if (status) changes.status = status;
+  switch (event.type) {
+    case 'EligibilityScreened': {
+      const { ruleSetId, ruleSetVersion, passed, failures } = event.data;
+      changes.screening = { ruleSetId, ruleSetVersion, passed, failures: failures as EligibilityFailure[] };
+      break;
+    }
+    case 'ApplicationApproved':
+      changes.reason = event.data.reason;
+      break;
+    case 'ApplicationRejected':
+    case 'AccreditationRefused':
+    case 'AccreditationSuspended':
+    case 'AccreditationRevoked':
+      changes.reason = event.data.reason;
+      break;
+    case 'AccreditationReinstated':
+      changes.reason = null;
+      break;
+    case 'AccreditationGranted': {
+      const { badgeNumber, validFrom, validTo, conditions } = event.data;
+      Object.assign(changes, { badgeNumber, validFrom, validTo, conditions: [...conditions], reason: null });
+      break;
+    }
+    case 'PersonErased':
+      Object.assign(changes, FORGOTTEN);
+      break;
+    default:
+      break;
+  }
+  await tx.update(ApplicationRow, { applicationId }, changes);
+};
+
+/**
+ * `vaultIn(tx)` gives the vault running inside the projection's transaction: on the embedded database
+ * a key lookup outside it would wait for that transaction forever.
+ */
+export const accreditationProjection = (vaultIn: (tx: EntityManager) => PersonalDataVault): Projection => ({
+  name: 'accreditation-read-models',
+  categories: [APPLICATION_CATEGORY, RULE_SET_CATEGORY],
+  entities: [ApplicationRow, RuleSetRow],
+  async apply(event: RecordedEvent, tx: EntityManager) {
+    if (event.streamId.startsWith(`${RULE_SET_CATEGORY}-`)) {
+      if (event.type !== 'RuleSetPublished') return;
+      const { ruleSet, at } = (event as unknown as RuleSetPublished).data;
+      await tx.upsert(
+        RuleSetRow,
+        {
+          missionId: ruleSet.missionId,
+          ruleSetId: ruleSet.id,
+          version: ruleSet.version,
+          ruleSet,
+          publishedAt: at,
+        },
+        ['missionId', 'ruleSetId'],
+      );
+      return;
+    }
+    await applyApplicationEvent(event, tx, vaultIn(tx));
+  },
+  async reset(tx: EntityManager) {
+    await tx.clear(ApplicationRow);
+    await tx.clear(RuleSetRow);
+  },
+});

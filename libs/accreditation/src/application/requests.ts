@@ -1,0 +1,190 @@
+/** The request bodies and query strings of the accreditation routes, checked by class-validator at the edge. */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import { ROLES, type ApplicationStatus, type ObserverRole } from '../domain/application.js';
+import { DOCUMENT_KINDS, type DocumentKind } from '../domain/eligibility.js';
+
+const COUNTRY = /^[A-Z]{2}$/;
+const LANGUAGE = /^[a-z]{2}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const STATUSES: readonly ApplicationStatus[] = [
+  'submitted',
+  'screened',
+  'approved',
+  'rejected',
+  'requested',
+  'granted',
+  'refused',
+  'suspended',
+  'revoked',
+  'expired',
+];
+
+export class PersonNameBody {
+  @ApiProperty({ example: 'Anna' }) @IsString() @Length(1, 200) given!: string;
+  @ApiProperty({ example: 'Schmidt' }) @IsString() @Length(1, 200) family!: string;
+}
+
+export class LocalNameBody extends PersonNameBody {
+  @ApiProperty({ description: 'ISO 15924 script code', example: 'Cyrl' })
+  @Matches(/^[A-Z][a-z]{3}$/, { message: 'script must be an ISO 15924 code such as Cyrl' })
+  script!: string;
+}
+
+export class NamesBody {
+  @ApiProperty({ type: PersonNameBody }) @ValidateNested() @Type(() => PersonNameBody) latin!: PersonNameBody;
+  @ApiPropertyOptional({ type: LocalNameBody, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocalNameBody)
+  local!: LocalNameBody | null;
+}
+
+export class IdentityDocumentBody {
+  @ApiProperty({ enum: ['passport', 'national-id'] }) @IsIn(['passport', 'national-id']) kind!:
+    'passport' | 'national-id';
+  @ApiProperty({ example: 'C01X00T47' }) @IsString() @Length(1, 50) number!: string;
+  @ApiProperty({ example: 'DE' })
+  @Matches(COUNTRY, { message: 'issuingCountry must be an ISO 3166 alpha-2 code' })
+  issuingCountry!: string;
+}
+
+export class ContactBody {
+  @ApiProperty({ enum: ['email', 'phone', 'messenger'] }) @IsIn(['email', 'phone', 'messenger']) kind!:
+    'email' | 'phone' | 'messenger';
+  @ApiProperty() @IsString() @Length(1, 320) value!: string;
+}
+
+export class DeclarationsBody {
+  @ApiProperty({
+    description: 'every conflict-of-interest question answered true or false',
+    type: 'object',
+    additionalProperties: { type: 'boolean' },
+  })
+  @IsObject()
+  conflictsOfInterest!: Record<string, boolean>;
+  @ApiProperty({ enum: DOCUMENT_KINDS, isArray: true })
+  @IsArray()
+  @IsIn(DOCUMENT_KINDS, { each: true })
+  documentsProvided!: DocumentKind[];
+}
+
+export class PersonBody {
+  @ApiProperty({ type: NamesBody }) @ValidateNested() @Type(() => NamesBody) names!: NamesBody;
+  @ApiProperty({ example: '1980-05-17' })
+  @Matches(DATE, { message: 'dateOfBirth must be a date as YYYY-MM-DD' })
+  dateOfBirth!: string;
+  @ApiProperty({ example: 'DE' })
+  @Matches(COUNTRY, { message: 'nationality must be an ISO 3166 alpha-2 code' })
+  nationality!: string;
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @ArrayMaxSize(10)
+  @Matches(COUNTRY, { each: true, message: 'each of otherCitizenships must be an ISO 3166 alpha-2 code' })
+  otherCitizenships!: string[];
+  @ApiProperty({ type: IdentityDocumentBody })
+  @ValidateNested()
+  @Type(() => IdentityDocumentBody)
+  identityDocument!: IdentityDocumentBody;
+  @ApiProperty({ type: [ContactBody] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ContactBody)
+  contacts!: ContactBody[];
+  @ApiProperty({ type: [String], example: ['de', 'en', 'ru'] })
+  @IsArray()
+  @ArrayMaxSize(30)
+  @Matches(LANGUAGE, { each: true, message: 'each of languages must be an ISO 639-1 code' })
+  languages!: string[];
+  @ApiProperty({ type: DeclarationsBody })
+  @ValidateNested()
+  @Type(() => DeclarationsBody)
+  declarations!: DeclarationsBody;
+}
+
+export class SubmitApplicationBody {
+  @ApiProperty({ description: 'ISO 3166 alpha-2 of the member-state delegation', example: 'DE' })
+  @Matches(COUNTRY, { message: 'delegation must be an ISO 3166 alpha-2 code' })
+  delegation!: string;
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: ObserverRole;
+  @ApiProperty({ type: PersonBody }) @ValidateNested() @Type(() => PersonBody) person!: PersonBody;
+}
+
+export class ScreenBody {
+  @ApiProperty({ example: 'kg-2023-parliamentary-lto' }) @IsString() @Length(1, 200) ruleSetId!: string;
+}
+
+export class ApproveBody {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) reason?: string;
+}
+
+export class ReasonBody {
+  @ApiProperty() @IsString() @Length(1, 2000) reason!: string;
+}
+
+export class AccreditationRequestBody {
+  @ApiProperty({ example: 'Central Election Commission of the Kyrgyz Republic' })
+  @IsString()
+  @Length(1, 500)
+  hostBody!: string;
+}
+
+export class GrantBody {
+  @ApiProperty({ example: 'KG-LTO-0001' }) @IsString() @Length(1, 100) badgeNumber!: string;
+  @ApiProperty({ example: '2023-11-01T00:00:00Z' }) @IsISO8601({ strict: true }) validFrom!: string;
+  @ApiProperty({ example: '2023-12-15T00:00:00Z' }) @IsISO8601({ strict: true }) validTo!: string;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 1000, { each: true })
+  conditions?: string[];
+}
+
+export class ApplicationsQuery {
+  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: ApplicationStatus;
+}
+
+export class ObserversQuery {
+  @ApiPropertyOptional({ example: 'DE' })
+  @IsOptional()
+  @Matches(COUNTRY, { message: 'delegation must be an ISO 3166 alpha-2 code' })
+  delegation?: string;
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: ObserverRole;
+  @ApiPropertyOptional({ example: 'ru' })
+  @IsOptional()
+  @Matches(LANGUAGE, { message: 'language must be an ISO 639-1 code' })
+  language?: string;
+}
+
+/** The answer to an import: a line per row of the file. */
+export class ImportRowAnswer {
+  @ApiProperty() row!: number;
+  @ApiProperty({ enum: ['created', 'unchanged', 'refused'] }) status!: string;
+  @ApiPropertyOptional() applicationId?: string;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+  })
+  errors!: { field: string; message: string }[];
+}
+export class ImportAnswer {
+  @ApiProperty() created!: number;
+  @ApiProperty() unchanged!: number;
+  @ApiProperty() refused!: number;
+  @ApiProperty({ type: [ImportRowAnswer] }) rows!: ImportRowAnswer[];
+}

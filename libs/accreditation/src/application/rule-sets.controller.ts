@@ -1,0 +1,54 @@
+/** POST/GET /missions/:missionId/rule-sets: eligibility rule sets as data, published as versions. */
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import type { RuleSet } from '../domain/eligibility.js';
+import { plainContext, PublishRuleSet } from './commands.js';
+import { overHttp } from './http-errors.js';
+import { ListRuleSets } from './queries.js';
+import { READERS, WRITERS } from './roles.js';
+
+@ApiTags('accreditation')
+@ApiBearerAuth()
+@Controller('missions/:missionId/rule-sets')
+export class RuleSetsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({
+    summary: 'Publish a version of an eligibility rule set',
+    description:
+      'The body is the rule set as data: {id, version, missionId?, election: {country, kind, date}, rules: [...]}. ' +
+      'A change is a new version; every problem of an invalid rule set is named (400).',
+  })
+  @ApiBody({ schema: { type: 'object' } })
+  @ApiCreatedResponse({ type: WriteReply })
+  async publish(
+    @Param('missionId') missionId: string,
+    @Body() ruleSet: unknown,
+    @Write() write: WriteContext,
+  ) {
+    return overHttp(this.commands.execute(new PublishRuleSet({ missionId, ruleSet }, plainContext(write))));
+  }
+
+  @Get()
+  @MissionRoles(...READERS)
+  @ApiOperation({ summary: "The mission's rule sets, each at its latest version" })
+  @ApiOkResponse({ schema: { type: 'array', items: { type: 'object' } } })
+  async list(@Param('missionId') missionId: string): Promise<RuleSet[]> {
+    return this.queries.execute(new ListRuleSets(missionId));
+  }
+}
