@@ -10,7 +10,8 @@ export type Database = {
   close(): Promise<void>;
 };
 
-export type DatabaseTarget = { readonly url: string; readonly maxConnections?: number } | { readonly dataDir: string };
+export type DatabaseTarget =
+  { readonly url: string; readonly maxConnections?: number } | { readonly dataDir: string };
 
 const redact = (url: string): string => {
   const parsed = new URL(url);

@@ -48,14 +48,19 @@ describe('following $all while transactions commit out of order (Postgres server
     const start = await store.headPosition();
     const slow = await pool.connect();
     await slow.query('BEGIN');
-    const first = await storeInTransaction(slow).appendToStream(`visit-${randomUUID()}`, [newEvent()], 'no_stream');
+    const first = await storeInTransaction(slow).appendToStream(
+      `visit-${randomUUID()}`,
+      [newEvent()],
+      'no_stream',
+    );
     const second = await store.appendToStream(`visit-${randomUUID()}`, [newEvent()], 'no_stream');
     expect(second.events[0].globalPosition.prepare).toBeGreaterThan(first.events[0].globalPosition.prepare);
 
     // By sequence alone the committed later event is visible now, and a checkpoint would move past the open one.
-    const { rows } = await pool.query('SELECT global_position FROM observa_events WHERE global_position > $1', [
-      start.prepare.toString(),
-    ]);
+    const { rows } = await pool.query(
+      'SELECT global_position FROM observa_events WHERE global_position > $1',
+      [start.prepare.toString()],
+    );
     expect(rows.map((r) => BigInt(r.global_position))).toEqual([second.events[0].globalPosition.prepare]);
     // Our reader waits instead: nothing is returned while the lower position may still commit.
     expect(await store.readAll({ after: start })).toEqual([]);
