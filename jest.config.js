@@ -15,7 +15,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^#(event-sourcing|eventstore-postgres|eventstore-eventstoredb|messaging|testing|platform|missions|auth|accreditation)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#(event-sourcing|eventstore-postgres|eventstore-eventstoredb|messaging|testing|platform|missions|auth|accreditation|contracts)$': '<rootDir>/libs/$1/src/index.ts',
     '^#event-sourcing/projections$': '<rootDir>/libs/event-sourcing/src/projections/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,5 +1,9 @@
 /** Everything in one process (DESIGN.md §4, standalone): the shared HTTP edge and the embedded event store. */
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AccreditationModule } from '#accreditation';
+import { IdentityModule } from '#auth';
+import { MissionsModule } from '#missions';
 import {
   AppConfigModule,
   EventStoreModule,
@@ -22,6 +26,10 @@ export class AppModule {
         ReadModelsModule,
         ProjectionsModule.inProcess(),
         HealthModule,
+        CqrsModule.forRoot(),
+        IdentityModule.forRoot(),
+        MissionsModule,
+        AccreditationModule,
       ],
     };
   }

@@ -26,7 +26,10 @@ describe('standalone app on a Postgres server', () => {
   it('migrates the server and reports it as the store', async () => {
     const response = await request(app.getHttpServer()).get('/health');
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ status: 'ok', store: { kind: 'postgres', head: '0/0' } });
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      store: { kind: 'postgres', head: expect.stringMatching(/^\d+\/\d+$/) },
+    });
     expect(response.body.store.describe).toContain(database.name);
   });
 });

@@ -32,3 +32,12 @@ export * from './auth.guard.js';
 export * from './auth.module.js';
 export * from './too-many-logins.js';
 export * from './write-context.js';
+export * from './application/plain-request.js';
+export { IdentityModule, type IdentityModuleOptions } from './application/identity.module.js';
+export { BOOTSTRAP_ADMIN_ID, DEFAULT_ADMIN_EMAIL } from './application/admin-bootstrap.js';
+export type { AccessTokenReply } from './application/commands.js';
+export type { CurrentUser } from './application/queries.js';
+/** The identity context's commands and queries by class name, as a bridge (gRPC) looks them up. */
+export * as identityCommands from './application/commands.js';
+export * as identityQueries from './application/queries.js';
+export { LOGIN_THROTTLE } from './application/issue-token.handler.js';

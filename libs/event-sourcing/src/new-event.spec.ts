@@ -10,7 +10,12 @@ describe('preparing events for the store', () => {
       eventId: randomUUID().toUpperCase(),
       type: 'IncidentReported',
       schemaVersion: 3,
-      data: { z: [1, { b: 'урна', a: null }], a: true, skipped: undefined, n: 1.25e-7 } as NewEvent['data'],
+      data: {
+        z: [1, { b: 'урна', a: null }],
+        a: true,
+        skipped: undefined,
+        n: 1.25e-7,
+      } as unknown as NewEvent['data'],
       metadata: {
         occurredAt: '2023-11-30T07:00:00Z',
         actor: { userId: 'u', role: 'observer' },

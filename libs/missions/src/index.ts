@@ -26,3 +26,8 @@ export {
   type RemoveDelegation,
   type WithdrawStaffRole,
 } from './domain/mission.decide.js';
+export { MissionsModule } from './application/missions.module.js';
+export type { MissionDetail, MissionSummary, StaffMember } from './application/mission.read-model.js';
+/** The missions context's commands and queries by class name, as a bridge (gRPC) looks them up. */
+export * as missionsCommands from './application/commands.js';
+export * as missionsQueries from './application/queries.js';

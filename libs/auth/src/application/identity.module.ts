@@ -1,0 +1,69 @@
+/**
+ * The identity context in a host: login, accounts, the platform administrator on first start, and the
+ * guard (AuthModule) wired to the mission roles this context projects. Apps import IdentityModule.forRoot().
+ */
+import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProjectionHost } from '#platform';
+import { loadAuthConfig } from '../auth-config.js';
+import { AuthModule } from '../auth.module.js';
+import { LoginThrottle } from '../domain/login-throttle.js';
+import { ADMIN_ACCOUNT, AdminBootstrap, adminAccountFrom } from './admin-bootstrap.js';
+import { GetCurrentUserHandler } from './get-current-user.handler.js';
+import { IDENTITY_CLOCK, IssueTokenHandler, LOGIN_THROTTLE } from './issue-token.handler.js';
+import {
+  LoginFailureSeen,
+  loginFailuresProjection,
+  LoginThrottleSeeding,
+} from './login-failures.read-model.js';
+import { RegisterUserHandler } from './register-user.handler.js';
+import {
+  MissionRoleHeld,
+  missionRolesProjection,
+  ProjectedMissionMembership,
+} from './staff-roles.read-model.js';
+import { TokenController } from './token.controller.js';
+import { UserAccount, usersProjection } from './users.read-model.js';
+import { UsersController } from './users.controller.js';
+
+export type IdentityModuleOptions = {
+  /** Where OBSERVA_JWT_SECRET, OBSERVA_TOKEN_TTL_SECONDS, OBSERVA_OIDC_* and OBSERVA_ADMIN_* are read. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly now?: () => Date;
+};
+
+@Module({})
+export class IdentityModule implements OnModuleInit {
+  constructor(@Inject(ProjectionHost) private readonly projections: ProjectionHost) {}
+
+  /** @throws ConfigInvalid naming every bad variable */
+  static forRoot(options: IdentityModuleOptions = {}): DynamicModule {
+    const env = options.env ?? process.env;
+    const now = options.now ?? (() => new Date());
+    const config = loadAuthConfig(env);
+    return {
+      module: IdentityModule,
+      imports: [
+        TypeOrmModule.forFeature([UserAccount, MissionRoleHeld, LoginFailureSeen]),
+        AuthModule.forRoot({ config, membership: ProjectedMissionMembership, now }),
+      ],
+      controllers: [TokenController, UsersController],
+      providers: [
+        { provide: ADMIN_ACCOUNT, useValue: adminAccountFrom(env) },
+        { provide: IDENTITY_CLOCK, useValue: now },
+        { provide: LOGIN_THROTTLE, useValue: new LoginThrottle({ now: () => now().getTime() }) },
+        IssueTokenHandler,
+        RegisterUserHandler,
+        GetCurrentUserHandler,
+        AdminBootstrap,
+        LoginThrottleSeeding,
+      ],
+    };
+  }
+
+  onModuleInit(): void {
+    this.projections.register(usersProjection);
+    this.projections.register(missionRolesProjection);
+    this.projections.register(loginFailuresProjection);
+  }
+}

@@ -1,0 +1,66 @@
+/** POST /api/v1/users (platform administrator) and GET /api/v1/users/me. */
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { CurrentPrincipal, PlatformAdmin } from '../auth.decorators.js';
+import type { Principal } from '../domain/roles.js';
+import { Write, WriteReply, type WriteContext } from '../write-context.js';
+import { RegisterUser } from './commands.js';
+import { MIN_PASSWORD_LENGTH } from './password-policy.js';
+import { commandContextOf, snapshotOf } from './plain-request.js';
+import { GetCurrentUser, type CurrentUser } from './queries.js';
+
+export class RegisterUserRequest {
+  @ApiProperty({ example: 'aizada@mission.example' })
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  readonly email!: string;
+
+  @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH })
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH)
+  @MaxLength(1024)
+  readonly password!: string;
+}
+
+class MissionRolesView {
+  @ApiProperty() readonly missionId!: string;
+  @ApiProperty({ type: [String] }) readonly roles!: string[];
+}
+
+export class CurrentUserView {
+  @ApiProperty() readonly userId!: string;
+  @ApiProperty() readonly email!: string;
+  @ApiProperty({ required: false, enum: ['admin'] }) readonly platformRole?: 'admin';
+  @ApiProperty({ enum: ['active', 'disabled', 'external'] }) readonly status!: string;
+  @ApiProperty({ type: [MissionRolesView] }) readonly missions!: MissionRolesView[];
+}
+
+@ApiTags('identity')
+@ApiBearerAuth()
+@Controller('users')
+export class UsersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @PlatformAdmin()
+  @ApiCreatedResponse({ type: WriteReply })
+  register(@Body() body: RegisterUserRequest, @Write() write: WriteContext): Promise<WriteReply> {
+    return this.commands.execute(
+      new RegisterUser(
+        { userId: write.newId('user'), email: body.email, password: body.password },
+        commandContextOf(write),
+      ),
+    );
+  }
+
+  @Get('me')
+  @ApiOkResponse({ type: CurrentUserView })
+  me(@CurrentPrincipal() principal: Principal): Promise<CurrentUser> {
+    return this.queries.execute(new GetCurrentUser(snapshotOf(principal)));
+  }
+}

@@ -1,0 +1,174 @@
+/** /api/v1/missions: open, read, staff and close missions. Who may call what is on each route. */
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  commandContextOf,
+  CurrentPrincipal,
+  MISSION_ROLES,
+  MissionRoles,
+  PlatformAdmin,
+  snapshotOf,
+  Write,
+  WriteReply,
+  type Principal,
+  type WriteContext,
+} from '#auth';
+import type { StaffRole } from '../domain/mission.js';
+import {
+  AddDelegation,
+  CloseMission,
+  GrantStaffRole,
+  OpenMission,
+  RemoveDelegation,
+  WithdrawStaffRole,
+} from './commands.js';
+import type { MissionDetail, MissionSummary } from './mission.read-model.js';
+import {
+  AddDelegationRequest,
+  CloseMissionRequest,
+  GrantStaffRoleRequest,
+  MissionDetailView,
+  MissionSummaryView,
+  OpenMissionRequest,
+} from './missions.dto.js';
+import { GetMission, ListMissions } from './queries.js';
+
+const MissionId = () => Param('missionId', new ParseUUIDPipe());
+const IdempotencyKey = () =>
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'a retry with the same key writes nothing new',
+  });
+
+@ApiTags('missions')
+@ApiBearerAuth()
+@Controller('missions')
+export class MissionsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @PlatformAdmin()
+  @IdempotencyKey()
+  @ApiCreatedResponse({ type: WriteReply })
+  open(@Body() body: OpenMissionRequest, @Write() write: WriteContext): Promise<WriteReply> {
+    const missionId = write.newId('mission');
+    const { kind, date, rounds } = body.election;
+    return this.commands.execute(
+      new OpenMission(
+        {
+          missionId,
+          name: body.name,
+          organisation: body.organisation,
+          hostCountry: body.hostCountry,
+          election: { kind, date, rounds },
+        },
+        commandContextOf(write, missionId),
+      ),
+    );
+  }
+
+  @Get()
+  @ApiOkResponse({
+    type: [MissionSummaryView],
+    description: 'all missions for the administrator; else those the caller holds a role in',
+  })
+  list(@CurrentPrincipal() principal: Principal): Promise<MissionSummary[]> {
+    return this.queries.execute(new ListMissions(snapshotOf(principal)));
+  }
+
+  @Get(':missionId')
+  @MissionRoles(...MISSION_ROLES)
+  @ApiParam({ name: 'missionId', format: 'uuid' })
+  @ApiOkResponse({ type: MissionDetailView })
+  get(@MissionId() missionId: string, @CurrentPrincipal() principal: Principal): Promise<MissionDetail> {
+    return this.queries.execute(new GetMission({ missionId }, snapshotOf(principal)));
+  }
+
+  @Post(':missionId/delegations')
+  @MissionRoles('secretariat')
+  @IdempotencyKey()
+  @ApiCreatedResponse({ type: WriteReply })
+  addDelegation(
+    @MissionId() missionId: string,
+    @Body() body: AddDelegationRequest,
+    @Write() write: WriteContext,
+  ): Promise<WriteReply> {
+    return this.commands.execute(
+      new AddDelegation(
+        { missionId, country: body.country, headOfDelegation: body.headOfDelegation },
+        commandContextOf(write),
+      ),
+    );
+  }
+
+  @Delete(':missionId/delegations/:country')
+  @MissionRoles('secretariat')
+  @IdempotencyKey()
+  @ApiOkResponse({ type: WriteReply })
+  removeDelegation(
+    @MissionId() missionId: string,
+    @Param('country') country: string,
+    @Write() write: WriteContext,
+  ): Promise<WriteReply> {
+    return this.commands.execute(new RemoveDelegation({ missionId, country }, commandContextOf(write)));
+  }
+
+  @Post(':missionId/staff')
+  @MissionRoles('secretariat')
+  @IdempotencyKey()
+  @ApiCreatedResponse({ type: WriteReply })
+  grantRole(
+    @MissionId() missionId: string,
+    @Body() body: GrantStaffRoleRequest,
+    @Write() write: WriteContext,
+  ): Promise<WriteReply> {
+    return this.commands.execute(
+      new GrantStaffRole({ missionId, userId: body.userId, role: body.role }, commandContextOf(write)),
+    );
+  }
+
+  @Delete(':missionId/staff/:userId/roles/:role')
+  @MissionRoles('secretariat')
+  @IdempotencyKey()
+  @ApiOkResponse({ type: WriteReply })
+  withdrawRole(
+    @MissionId() missionId: string,
+    @Param('userId') userId: string,
+    @Param('role') role: string,
+    @Write() write: WriteContext,
+  ): Promise<WriteReply> {
+    return this.commands.execute(
+      new WithdrawStaffRole({ missionId, userId, role: role as StaffRole }, commandContextOf(write)),
+    );
+  }
+
+  @Post(':missionId/close')
+  @HttpCode(200)
+  @MissionRoles('head_of_mission', 'secretariat')
+  @IdempotencyKey()
+  @ApiOkResponse({ type: WriteReply })
+  close(
+    @MissionId() missionId: string,
+    @Body() body: CloseMissionRequest,
+    @Write() write: WriteContext,
+  ): Promise<WriteReply> {
+    return this.commands.execute(
+      new CloseMission(
+        { missionId, ...(body.reason !== undefined && { reason: body.reason }) },
+        commandContextOf(write),
+      ),
+    );
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The standalone app as `npm start` builds it, on an in-memory PGlite, over real HTTP on an ephemeral
+ * port, with a known administrator and token secret: what every e2e spec of the standalone mode boots.
+ *
+ *   const world = await startStandalone();
+ *   const admin = await world.asAdmin();
+ *   await world.http.post('/api/v1/missions').set(bearer(admin)).send({ ... });
+ *   await world.close();
+ *
+ * Read models are eventually consistent: after a write, wait for what you read with `eventually`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { issueAccessToken, LOCAL_AUDIENCE, LOCAL_ISSUER, normalizeEmail, type TokenSubject } from '#auth';
+import { EVENT_STORE, type EventStore } from '#event-sourcing';
+import { createHttpApp, loadConfig } from '#platform';
+import { AppModule } from '../../apps/standalone/src/app.module.js';
+
+export type Http = ReturnType<typeof request>;
+
+export const ADMIN = { email: 'admin@e2e.observa.test', password: 'correct horse battery staple' } as const;
+/** The secret the app signs tokens with, so that specs can make expired and forged ones. */
+export const JWT_SECRET = 'e2e-secret-that-is-long-enough-for-hs256!';
+
+export type World = {
+  readonly app: NestExpressApplication;
+  readonly http: Http;
+  readonly store: EventStore;
+  readonly dataSource: DataSource;
+  /** An access token for the account, once the account has reached the users read model. */
+  login(email: string, password: string): Promise<string>;
+  /** The administrator's access token (cached). */
+  asAdmin(): Promise<string>;
+  /** Registers an account as the administrator; resolves with its user id once it can log in. */
+  registerUser(email: string, password: string): Promise<string>;
+  close(): Promise<void>;
+};
+
+export type EventuallyOptions = { readonly timeoutMs?: number; readonly intervalMs?: number };
+
+/**
+ * Runs `check` until it neither throws nor rejects, and resolves with its result; after `timeoutMs`
+ * rejects with the last error. For read models, which catch up with a write a moment after it.
+ */
+export const eventually = async <T>(
+  check: () => T | Promise<T>,
+  { timeoutMs = 10_000, intervalMs = 20 }: EventuallyOptions = {},
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+};
+
+/** `Authorization: Bearer <token>` for supertest's `.set(...)`. */
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+/** A token signed as the app signs them (or with `secret`, as a forger would), issued at `at`. */
+export const signToken = async (
+  subject: TokenSubject,
+  {
+    at = new Date(),
+    ttlSeconds = 900,
+    secret = JWT_SECRET,
+  }: { at?: Date; ttlSeconds?: number; secret?: string } = {},
+): Promise<string> =>
+  (
+    await issueAccessToken(
+      subject,
+      {
+        secret: new TextEncoder().encode(secret),
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        ttlSeconds,
+      },
+      at,
+      randomUUID(),
+    )
+  ).accessToken;
+
+const ENV = {
+  OBSERVA_ADMIN_EMAIL: ADMIN.email,
+  OBSERVA_ADMIN_PASSWORD: ADMIN.password,
+  OBSERVA_JWT_SECRET: JWT_SECRET,
+};
+
+export type StandaloneOptions = {
+  /** Adds to (and overrides) the variables the identity context reads. */
+  readonly env?: Record<string, string>;
+  /** A folder for the embedded store, to restart on the same data; default memory://. */
+  readonly dataDir?: string;
+};
+
+/** Boots the app on a fresh in-memory store (or `dataDir`), listening on an ephemeral port. */
+export const startStandalone = async ({
+  env = {},
+  dataDir = 'memory://',
+}: StandaloneOptions = {}): Promise<World> => {
+  const config = loadConfig({ OBSERVA_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const variables = { ...ENV, ...env };
+  const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, variables);
+  let app: NestExpressApplication;
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+    app = await createHttpApp(moduleRef, config);
+    await app.listen(0, '127.0.0.1');
+  } finally {
+    for (const [name, value] of Object.entries(saved))
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+  }
+  const http = request(app.getHttpServer());
+  const dataSource = app.get<DataSource>(getDataSourceToken());
+
+  const login = async (email: string, password: string): Promise<string> => {
+    // Wait for the account first: a login the read model cannot find yet would count as a failure.
+    await eventually(async () => {
+      const rows: unknown[] = await dataSource.query('SELECT 1 FROM auth_users WHERE email = $1', [
+        normalizeEmail(email),
+      ]);
+      if (rows.length === 0) throw new Error(`no account ${email} yet`);
+    });
+    const response = await http.post('/api/v1/auth/token').send({ email, password });
+    if (response.status !== 200)
+      throw new Error(`login of ${email} answered ${response.status}: ${response.text}`);
+    return (response.body as { accessToken: string }).accessToken;
+  };
+
+  let adminToken: Promise<string> | undefined;
+  const asAdmin = () => (adminToken ??= login(ADMIN.email, ADMIN.password));
+
+  return {
+    app,
+    http,
+    store: app.get<EventStore>(EVENT_STORE),
+    dataSource,
+    login,
+    asAdmin,
+    async registerUser(email, password) {
+      const response = await http
+        .post('/api/v1/users')
+        .set(bearer(await asAdmin()))
+        .send({ email, password });
+      if (response.status !== 201)
+        throw new Error(`registering ${email} answered ${response.status}: ${response.text}`);
+      const userId = (response.body as { id: string }).id;
+      await eventually(async () => {
+        const rows: unknown[] = await dataSource.query('SELECT 1 FROM auth_users WHERE user_id = $1', [
+          userId,
+        ]);
+        if (rows.length === 0) throw new Error(`no account ${userId} yet`);
+      });
+      return userId;
+    },
+    close: () => app.close(),
+  };
+};
