@@ -10,3 +10,4 @@ export * from './http-app.js';
 export * from './event-store.module.js';
 export * from './read-models.module.js';
 export * from './projections.module.js';
+export * from './kafka-projections.module.js';

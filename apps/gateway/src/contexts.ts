@@ -1,0 +1,23 @@
+/**
+ * The contexts of the distributed platform and where each library exports what the hosts need. The
+ * gateway reaches them all; apps/<context> hosts one. Ports as in scripts/distributed.sh.
+ */
+import type { ContextSource } from '#contracts';
+
+export const missions: ContextSource = {
+  name: 'missions',
+  library: '#missions',
+  load: () => import('#missions'),
+  module: 'MissionsModule',
+  categories: ['mission'],
+  defaultGrpcUrl: '127.0.0.1:50051',
+};
+
+export const accreditation: ContextSource = {
+  name: 'accreditation',
+  library: '#accreditation',
+  load: () => import('#accreditation'),
+  module: 'AccreditationModule',
+  categories: ['application', 'ruleset', 'badge'],
+  defaultGrpcUrl: '127.0.0.1:50052',
+};

@@ -1,0 +1,80 @@
+/**
+ * What the hosts need of a context, so that its one Nest module runs unchanged standalone, in its own
+ * process behind the gateway (handlers, projections), and at the edge (its controllers only).
+ */
+import type { DynamicModule, ForwardReference, Type } from '@nestjs/common';
+import { Command, Query } from '@nestjs/cqrs';
+import type { CategoryRoutes } from '#messaging';
+import type { ContractClass, ContractList } from './contract-registry.js';
+
+export type ModuleLike = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
+
+export type ContextDefinition = {
+  /** `missions`: names its Kafka topic, relay, consumer groups and registered contracts. */
+  readonly name: string;
+  /** Its module: handlers, projections, read models, and HTTP controllers that talk only to the buses. */
+  readonly module: Type<unknown> | DynamicModule;
+  /** Its command and query classes, registered by the hosts (registering them yourself is as good). */
+  readonly contracts?: ContractList;
+  /** The stream categories it owns: what its relay publishes to observa.<name>.events.v1. */
+  readonly categories: readonly string[];
+  /** Categories of other contexts that its projections read, with the context owning each. */
+  readonly reads?: CategoryRoutes;
+};
+
+/** Exit code of a host whose context is not written yet (EX_CONFIG): scripts/distributed.sh tells it apart. */
+export const CONTEXT_MISSING_EXIT_CODE = 78;
+
+/** Where the apps find a context: its library and the names it exports (see apps/gateway/src/contexts.ts). */
+export type ContextSource = {
+  readonly name: string;
+  /** `#missions`, for messages. */
+  readonly library: string;
+  readonly load: () => Promise<object>;
+  /** Export name of its Nest module, e.g. `MissionsModule`. */
+  readonly module: string;
+  readonly categories: readonly string[];
+  readonly reads?: CategoryRoutes;
+  /** host:port of its gRPC server when no variable says otherwise. */
+  readonly defaultGrpcUrl: string;
+};
+
+const isNamespace = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Module';
+
+/** Exported classes extending @nestjs/cqrs Command or Query, also inside exported namespaces (`export * as x`). */
+const contractsIn = (
+  exported: Record<string, unknown>,
+): { commands: ContractClass[]; queries: ContractClass[] } => {
+  const values = Object.values(exported).flatMap((value) =>
+    isNamespace(value) ? Object.values(value) : [value],
+  );
+  const classes = [...new Set(values.filter((value): value is ContractClass => typeof value === 'function'))];
+  return {
+    commands: classes.filter((type) => type.prototype instanceof Command),
+    queries: classes.filter((type) => type.prototype instanceof Query),
+  };
+};
+
+/**
+ * The context as its library exports it, or undefined while its module is not written yet. Its
+ * contracts are the Command and Query classes the library exports; a context whose classes extend
+ * neither registers them itself (contractRegistry.register).
+ */
+export const findContext = async (source: ContextSource): Promise<ContextDefinition | undefined> => {
+  const exported = (await source.load()) as Record<string, unknown>;
+  const module = exported[source.module] as ContextDefinition['module'] | undefined;
+  if (module === undefined) return undefined;
+  return {
+    name: source.name,
+    module,
+    contracts: contractsIn(exported),
+    categories: source.categories,
+    ...(source.reads && { reads: source.reads }),
+  };
+};
+
+export const notWrittenYet = (source: ContextSource): string =>
+  `the ${source.name} context is not written yet: ${source.library} does not export ${source.module}`;

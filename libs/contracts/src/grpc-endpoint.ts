@@ -1,0 +1,71 @@
+/**
+ * Where a context's gRPC service is described and how both ends load it: proto/ files read at run time
+ * by @grpc/proto-loader through Nest's gRPC transport, found from src/ (tests) and dist/ (node) alike.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Transport, type GrpcOptions } from '@nestjs/microservices';
+
+export const HEALTH_PACKAGE = 'grpc.health.v1';
+const HEALTH_PROTO = 'grpc/health/v1/health.proto';
+const MARKER = join('observa', 'common', 'v1', 'envelope.proto');
+/** Large query answers (lists) travel in one message; HTTP bodies are limited long before this. */
+const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+/** The repository's proto/ folder: OBSERVA_PROTO_DIR, else the nearest `proto/` above this file. */
+export const protoDir = (from: string = fileURLToPath(import.meta.url)): string => {
+  const configured = process.env.OBSERVA_PROTO_DIR;
+  if (configured) return configured;
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'proto', MARKER))) return join(dir, 'proto');
+    if (dirname(dir) === dir) throw new Error(`no proto/${MARKER} above ${from}; set OBSERVA_PROTO_DIR`);
+  }
+};
+
+export type ContextEndpoint = {
+  /** `observa.missions.v1` */
+  readonly package: string;
+  /** `MissionsService` */
+  readonly service: string;
+  /** Relative to a proto folder: `observa/missions/v1/missions.proto`. */
+  readonly protoFile: string;
+  /** Folders searched before the repository's proto/ (a test's own service, say). */
+  readonly protoDirs?: readonly string[];
+};
+
+const pascalCase = (name: string): string =>
+  name.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+
+/** The service of a context by the house convention: proto/observa/<context>/v1/<context>.proto. */
+export const contextEndpoint = (context: string, protoDirs?: readonly string[]): ContextEndpoint => ({
+  package: `observa.${context}.v1`,
+  service: `${pascalCase(context)}Service`,
+  protoFile: `observa/${context}/v1/${context}.proto`,
+  ...(protoDirs && { protoDirs }),
+});
+
+/** The options of both ends: the context's service and the standard health service, on `url` (host:port). */
+export const grpcOptions = (
+  endpoint: ContextEndpoint,
+  url: string,
+): GrpcOptions & { transport: Transport.GRPC } => ({
+  transport: Transport.GRPC,
+  options: {
+    url,
+    package: [endpoint.package, HEALTH_PACKAGE],
+    protoPath: [endpoint.protoFile, HEALTH_PROTO],
+    maxSendMessageLength: MAX_MESSAGE_BYTES,
+    maxReceiveMessageLength: MAX_MESSAGE_BYTES,
+    // On SIGTERM the server lets calls in flight finish.
+    gracefulShutdown: true,
+    loader: {
+      includeDirs: [...(endpoint.protoDirs ?? []), protoDir()],
+      keepCase: false,
+      longs: String,
+      enums: String,
+      defaults: true,
+      oneofs: true,
+    },
+  },
+});

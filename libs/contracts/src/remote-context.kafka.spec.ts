@@ -1,0 +1,416 @@
+/**
+ * The distributed mode end to end, on real components: a tiny Counter context in its own host (gRPC
+ * server, Postgres server, relay to Kafka, projection fed from Kafka) behind a gateway that has only
+ * its controller. The same module also runs in-process, and both must answer alike.
+ */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Module,
+  Param,
+  Post,
+  type CanActivate,
+  type DynamicModule,
+  type ExecutionContext,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import {
+  Command,
+  CommandBus,
+  CommandHandler,
+  CqrsModule,
+  Query,
+  QueryBus,
+  QueryHandler,
+  type ICommandHandler,
+  type IQueryHandler,
+} from '@nestjs/cqrs';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import { IsInt } from 'class-validator';
+import pg from 'pg';
+import request from 'supertest';
+import { EntitySchema, type DataSource, type EntityManager } from 'typeorm';
+import { CurrentPrincipal, Write, WriteReply, type Principal, type WriteContext } from '#auth';
+import {
+  CommandHandler as StreamCommands,
+  DomainRuleBroken,
+  EVENT_STORE,
+  NotFound,
+  type Decider,
+  type EventStore,
+  type RecordedEvent,
+} from '#event-sourcing';
+import type { Projection } from '#event-sourcing/projections';
+import {
+  AppConfigModule,
+  createHttpApp,
+  EventStoreModule,
+  loadConfig,
+  MetricsModule,
+  ProjectionHost,
+  ProjectionsModule,
+  ReadModelsModule,
+  type AppConfig,
+} from '#platform';
+import { createTestDatabase, kafkaBrokers, uniqueName, type TestDatabase } from '#testing';
+import type { ContextDefinition } from './context-definition.js';
+import { contextHost, type ContextHost } from './context-host.js';
+import { gatewayHost } from './gateway-host.js';
+import { contextEndpoint } from './grpc-endpoint.js';
+
+// ---- the Counter context, written as a context author writes one ----
+
+const CONTEXT = uniqueName('counter'); // its Kafka topic is new on the shared broker
+const CATEGORY = 'tally';
+
+type Tally = { readonly total: number };
+type IncrementTally = { readonly type: 'Increment'; readonly by: number };
+type TallyIncremented = { readonly type: 'Incremented'; readonly data: { readonly by: number } };
+
+const LIMIT = 10;
+const tally: Decider<Tally, IncrementTally, TallyIncremented> = {
+  initialState: () => ({ total: 0 }),
+  evolve: (state, event) => ({ total: state.total + event.data.by }),
+  decide: (command, state) => {
+    if (command.by <= 0) throw new DomainRuleBroken('an increment must be positive');
+    if (state.total + command.by > LIMIT)
+      throw new DomainRuleBroken(`a tally stops at ${LIMIT}; it is at ${state.total}`);
+    return [{ type: 'Incremented', data: { by: command.by } }];
+  },
+};
+
+class Increment extends Command<WriteReply> {
+  constructor(
+    readonly payload: { readonly counterId: string; readonly by: number },
+    readonly context: WriteContext,
+  ) {
+    super();
+  }
+}
+
+type TallyView = { readonly counterId: string; readonly total: number; readonly askedBy: string };
+
+class TallyOf extends Query<TallyView> {
+  constructor(
+    readonly counterId: string,
+    readonly principal: Principal,
+  ) {
+    super();
+  }
+}
+
+type TallyRow = { counterId: string; total: number };
+const TallyRows = new EntitySchema<TallyRow>({
+  name: 'TallyRow',
+  tableName: 'tally_totals',
+  columns: { counterId: { type: String, primary: true, name: 'counter_id' }, total: { type: Number } },
+});
+
+const talliesProjection: Projection = {
+  name: 'tallies',
+  categories: [CATEGORY],
+  entities: [TallyRows],
+  async apply(event: RecordedEvent, tx: EntityManager) {
+    const counterId = event.streamId.slice(CATEGORY.length + 1);
+    const rows = tx.getRepository(TallyRows);
+    const row = await rows.findOneBy({ counterId });
+    await rows.save({ counterId, total: (row?.total ?? 0) + Number(event.data.by) });
+  },
+  reset: (tx: EntityManager) => tx.clear(TallyRows),
+};
+
+@CommandHandler(Increment)
+class IncrementHandler implements ICommandHandler<Increment> {
+  private readonly streams: StreamCommands;
+  constructor(@Inject(EVENT_STORE) store: EventStore) {
+    this.streams = new StreamCommands(store);
+  }
+  async execute({ payload, context }: Increment): Promise<WriteReply> {
+    const command: IncrementTally = { type: 'Increment', by: payload.by };
+    return WriteReply.of(
+      payload.counterId,
+      await this.streams.handle(tally, `${CATEGORY}-${payload.counterId}`, command, context),
+    );
+  }
+}
+
+@QueryHandler(TallyOf)
+class TallyOfHandler implements IQueryHandler<TallyOf> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  async execute({ counterId, principal }: TallyOf): Promise<TallyView> {
+    const row = await this.dataSource.getRepository(TallyRows).findOneBy({ counterId });
+    if (!row) throw new NotFound(`there is no tally ${counterId}`);
+    return { counterId, total: row.total, askedBy: principal.userId };
+  }
+}
+
+class IncrementRequest {
+  @IsInt() by!: number;
+}
+
+@Controller('tallies')
+class TalliesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post(':counterId/increments')
+  increment(
+    @Param('counterId') counterId: string,
+    @Body() body: IncrementRequest,
+    @Write() write: WriteContext,
+  ) {
+    return this.commands.execute(new Increment({ counterId, by: body.by }, write));
+  }
+
+  @Get(':counterId')
+  tally(@Param('counterId') counterId: string, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new TallyOf(counterId, principal));
+  }
+}
+
+@Module({
+  imports: [TypeOrmModule.forFeature([TallyRows])],
+  controllers: [TalliesController],
+  providers: [IncrementHandler, TallyOfHandler],
+})
+class CounterModule implements OnModuleInit {
+  constructor(@Inject(ProjectionHost) private readonly projections: ProjectionHost) {}
+  onModuleInit(): void {
+    this.projections.register(talliesProjection);
+  }
+}
+
+const counterContext: ContextDefinition = {
+  name: CONTEXT,
+  module: CounterModule,
+  contracts: [Increment, TallyOf],
+  categories: [CATEGORY],
+};
+
+/** Its gRPC service, as proto/observa/<context>/v1/<context>.proto would declare it. */
+const counterEndpoint = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'observa-counter-proto-'));
+  mkdirSync(join(dir, 'observa', 'counter', 'v1'), { recursive: true });
+  writeFileSync(
+    join(dir, 'observa', 'counter', 'v1', 'counter.proto'),
+    `syntax = "proto3";
+package observa.counter.v1;
+import "observa/common/v1/envelope.proto";
+service CounterService {
+  rpc Execute(observa.common.v1.CommandRequest) returns (observa.common.v1.CommandReply);
+  rpc Ask(observa.common.v1.QueryRequest) returns (observa.common.v1.QueryReply);
+}
+`,
+  );
+  return contextEndpoint('counter', [dir]);
+};
+
+// ---- not what this spec is about ----
+
+const PRINCIPAL: Principal = { userId: 'user-1', email: 'secretariat@example.org', missionRoles: new Map() };
+
+/** Stand-in for the auth guard (identity is another context): every request is PRINCIPAL's. */
+@Injectable()
+class StandInPrincipal implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    context.switchToHttp().getRequest<{ principal?: Principal }>().principal = PRINCIPAL;
+    return true;
+  }
+}
+@Module({ providers: [{ provide: APP_GUARD, useClass: StandInPrincipal }] })
+class StandInAuthModule {}
+
+/** The same context in one process, as the standalone app hosts contexts. */
+const inProcessModule = (config: AppConfig): DynamicModule => {
+  @Module({})
+  class InProcessCounter {}
+  return {
+    module: InProcessCounter,
+    imports: [
+      AppConfigModule.forRoot(config),
+      MetricsModule,
+      EventStoreModule.forRoot(config),
+      ReadModelsModule,
+      ProjectionsModule.inProcess(),
+      CqrsModule.forRoot(),
+      StandInAuthModule,
+      CounterModule,
+    ],
+  };
+};
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+describe('a context in its own process behind the gateway (gRPC, Postgres, Kafka)', () => {
+  const databases: TestDatabase[] = [];
+  let context: ContextHost;
+  let gateway: NestExpressApplication;
+  let inProcess: NestExpressApplication;
+
+  beforeAll(async () => {
+    const brokers = (await kafkaBrokers()).join(',');
+    const [contextDb, inProcessDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    databases.push(contextDb, inProcessDb);
+    const endpoint = counterEndpoint();
+    const grpcUrl = `127.0.0.1:${await freePort()}`;
+
+    context = await contextHost(counterContext, {
+      config: loadConfig({ DATABASE_URL: contextDb.url, KAFKA_BROKERS: brokers, LOG_LEVEL: 'silent' }),
+      grpcUrl,
+      endpoint,
+      groupPrefix: `${uniqueName('spec')}.`,
+    });
+    await context.start(0, '127.0.0.1');
+
+    gateway = await gatewayHost({
+      config: loadConfig({ LOG_LEVEL: 'silent' }),
+      contexts: [{ definition: counterContext, url: grpcUrl, endpoint }],
+      imports: [StandInAuthModule],
+    });
+    await gateway.listen(0, '127.0.0.1');
+
+    const standalone = loadConfig({ DATABASE_URL: inProcessDb.url, LOG_LEVEL: 'silent' });
+    inProcess = await createHttpApp(inProcessModule(standalone), standalone);
+    await inProcess.listen(0, '127.0.0.1');
+  }, 180_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    await context?.close();
+    await inProcess?.close();
+    await Promise.all(databases.map((database) => database.drop()));
+  });
+
+  const both = async (send: (app: NestExpressApplication) => request.Test) => {
+    const [remote, local] = await Promise.all([send(gateway), send(inProcess)]);
+    return { remote, local };
+  };
+
+  it('runs a command in the context process and answers what the same module answers in-process', async () => {
+    const increment = (app: NestExpressApplication) =>
+      request(app.getHttpServer())
+        .post('/api/v1/tallies/t1/increments')
+        .set('Idempotency-Key', 'first')
+        .send({ by: 2 });
+
+    const { remote, local } = await both(increment);
+
+    expect(remote.status).toBe(201);
+    expect(remote.body).toMatchObject({ id: 't1', streamVersion: '0', appended: true });
+    expect(remote.body).toEqual(local.body);
+
+    const retried = await increment(gateway);
+    expect(retried.status).toBe(201);
+    expect(retried.body).toEqual({ ...remote.body, appended: false });
+  });
+
+  it('shows the command in the read model, fed through Kafka, to a query asked over gRPC', async () => {
+    const view = await eventually(async () => {
+      const response = await request(gateway.getHttpServer()).get('/api/v1/tallies/t1');
+      return response.status === 200 ? response.body : undefined;
+    });
+
+    expect(view).toEqual({ counterId: 't1', total: 2, askedBy: 'user-1' });
+    // Only the Kafka consumer keeps an inbox: the event came through the broker, not from the store.
+    const inbox = new pg.Client({ connectionString: databases[0].url });
+    await inbox.connect();
+    try {
+      const { rows } = await inbox.query(
+        "SELECT count(*)::int AS n FROM observa_inbox WHERE consumer = 'tallies'",
+      );
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await inbox.end();
+    }
+  });
+
+  it('answers a broken domain rule with the same 422 problem+json as in-process', async () => {
+    const { remote, local } = await both((app) =>
+      request(app.getHttpServer())
+        .post('/api/v1/tallies/t2/increments')
+        .set('x-correlation-id', 'same-in-both-modes')
+        .send({ by: -1 }),
+    );
+
+    expect(remote.status).toBe(422);
+    expect(remote.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(remote.body).toEqual({
+      type: 'urn:observa:problem:domain-rule-broken',
+      title: 'Domain rule broken',
+      status: 422,
+      detail: 'an increment must be positive',
+      instance: '/api/v1/tallies/t2/increments',
+      correlationId: 'same-in-both-modes',
+    });
+    expect(remote.body).toEqual(local.body);
+  });
+
+  it('answers a query for nothing with the same 404 problem+json as in-process', async () => {
+    const { remote, local } = await both((app) =>
+      request(app.getHttpServer())
+        .get('/api/v1/tallies/nobody')
+        .set('x-correlation-id', 'same-in-both-modes'),
+    );
+
+    expect(remote.status).toBe(404);
+    expect(remote.body).toMatchObject({
+      type: 'urn:observa:problem:not-found',
+      detail: 'there is no tally nobody',
+    });
+    expect(remote.body).toEqual(local.body);
+  });
+
+  it('reports the context healthy at the gateway and at its own /health', async () => {
+    const atGateway = await request(gateway.getHttpServer()).get('/health');
+    expect(atGateway.status).toBe(200);
+    expect(atGateway.body).toMatchObject({ status: 'ok', contexts: [{ context: CONTEXT, status: 'ok' }] });
+
+    const atContext = await request(context.operations.url).get('/health');
+    expect(atContext.status).toBe(200);
+    expect(atContext.body).toMatchObject({ status: 'ok', store: { kind: 'postgres' } });
+  });
+
+  it('answers 503, not 500, once the context process is gone', async () => {
+    await context.close();
+
+    const command = await request(gateway.getHttpServer())
+      .post('/api/v1/tallies/t1/increments')
+      .send({ by: 1 });
+    expect(command.status).toBe(503);
+    expect(command.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+
+    const health = await request(gateway.getHttpServer()).get('/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'down', contexts: [{ context: CONTEXT, status: 'down' }] });
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The gateway's client of one context's process: sends a command or query object over gRPC and gives
+ * back what the context's handler returned, or throws what it threw (see remote-errors.ts). When the
+ * context cannot be reached the caller gets a 503, when it does not answer in time a 504, never a 500:
+ * nothing is wrong with the request, and a retry with the same Idempotency-Key is safe.
+ */
+import { randomUUID } from 'node:crypto';
+import { GatewayTimeoutException, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { ClientProxyFactory, type ClientGrpc } from '@nestjs/microservices';
+import { lastValueFrom, type Observable } from 'rxjs';
+import { currentCorrelationId } from '#platform';
+import { encodeCommand, encodeQuery } from './contract-codec.js';
+import { contractRegistry, type ContractRegistry } from './contract-registry.js';
+import { contextEndpoint, grpcOptions, type ContextEndpoint } from './grpc-endpoint.js';
+import { errorOf } from './remote-errors.js';
+import type { ContextService, HealthService, Reply } from './wire-messages.js';
+import { fromWireJson } from './wire-json.js';
+
+export type RemoteContextOptions = {
+  /** The context's name, as its classes are registered (`missions`). */
+  readonly context: string;
+  /** host:port of its gRPC server. */
+  readonly url: string;
+  readonly endpoint?: ContextEndpoint;
+  /** How long a command or query may take before the gateway gives up with a 503 (default 30 s). */
+  readonly timeoutMs?: number;
+};
+
+/** Every RemoteContext of the app, for whoever needs them all (health, shutdown). */
+export const REMOTE_CONTEXTS = Symbol('RemoteContexts');
+
+/** gRPC status codes that mean "not reachable now" (grpc-js `status`). */
+const DEADLINE_EXCEEDED = 4;
+const UNAVAILABLE = 14;
+
+export class RemoteContext {
+  readonly context: string;
+  readonly url: string;
+  private readonly client: ClientGrpc & { close(): void };
+  private readonly service: ContextService;
+  private readonly health: HealthService;
+  private readonly timeoutMs: number;
+  private readonly logger: Logger;
+
+  constructor(
+    options: RemoteContextOptions,
+    private readonly registry: ContractRegistry = contractRegistry,
+  ) {
+    this.context = options.context;
+    this.url = options.url;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    const endpoint = options.endpoint ?? contextEndpoint(options.context);
+    this.client = ClientProxyFactory.create(grpcOptions(endpoint, options.url)) as unknown as ClientGrpc & {
+      close(): void;
+    };
+    this.service = this.client.getService<ContextService>(endpoint.service);
+    this.health = this.client.getService<HealthService>('Health');
+    this.logger = new Logger(`Remote:${options.context}`);
+  }
+
+  async execute(command: object): Promise<unknown> {
+    const request = encodeCommand(command, this.registry);
+    return this.outcome(
+      await this.call(request.name, this.service.execute(request, this.deadline(this.timeoutMs))),
+    );
+  }
+
+  async ask(query: object): Promise<unknown> {
+    const request = encodeQuery(query, currentCorrelationId() ?? randomUUID(), this.registry);
+    return this.outcome(
+      await this.call(request.name, this.service.ask(request, this.deadline(this.timeoutMs))),
+    );
+  }
+
+  /** true when the context says it is serving within `timeoutMs`. */
+  async serving(timeoutMs: number): Promise<boolean> {
+    try {
+      const { status } = await lastValueFrom(this.health.check({ service: '' }, this.deadline(timeoutMs)));
+      return status === 'SERVING';
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private deadline(ms: number): { deadline: Date } {
+    return { deadline: new Date(Date.now() + ms) };
+  }
+
+  private async call(name: string, reply: Observable<Reply>): Promise<Reply> {
+    try {
+      return await lastValueFrom(reply);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === UNAVAILABLE || code === DEADLINE_EXCEEDED)
+        this.logger.warn(`${name}: ${(error as Error).message}`);
+      if (code === UNAVAILABLE)
+        throw new ServiceUnavailableException(
+          `The ${this.context} service is not reachable; try again later.`,
+        );
+      if (code === DEADLINE_EXCEEDED)
+        throw new GatewayTimeoutException(
+          `The ${this.context} service did not answer within ${this.timeoutMs} ms; retrying with the same Idempotency-Key is safe.`,
+        );
+      throw error;
+    }
+  }
+
+  private outcome(reply: Reply): unknown {
+    if (reply.failure) throw errorOf(reply.failure);
+    return fromWireJson(reply.resultJson ?? '');
+  }
+}

@@ -1,0 +1,44 @@
+/** GET /health of the gateway: 200 when every context process it forwards to is serving, 503 otherwise. */
+import type { ServerResponse } from 'node:http';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HEALTH_TIMEOUT_MS } from '#platform';
+import { REMOTE_CONTEXTS, type RemoteContext } from './remote-context.js';
+
+class ContextHealth {
+  @ApiProperty({ example: 'missions' }) context!: string;
+  @ApiProperty({ example: 'missions:50051' }) url!: string;
+  @ApiProperty({ enum: ['ok', 'down'] }) status!: 'ok' | 'down';
+}
+
+export class GatewayHealthReport {
+  @ApiProperty({ enum: ['ok', 'down'] }) status!: 'ok' | 'down';
+  @ApiProperty({ type: [ContextHealth] }) contexts!: ContextHealth[];
+}
+
+@ApiTags('operations')
+@Controller('health')
+export class RemoteHealthController {
+  constructor(@Inject(REMOTE_CONTEXTS) private readonly remotes: readonly RemoteContext[]) {}
+
+  @Get()
+  @ApiOkResponse({ type: GatewayHealthReport, description: 'every context answers' })
+  @ApiServiceUnavailableResponse({ type: GatewayHealthReport, description: 'a context does not answer' })
+  async check(@Res() res: ServerResponse): Promise<void> {
+    const contexts = await Promise.all(
+      this.remotes.map(async (remote): Promise<ContextHealth> => ({
+        context: remote.context,
+        url: remote.url,
+        status: (await remote.serving(HEALTH_TIMEOUT_MS)) ? 'ok' : 'down',
+      })),
+    );
+    const report: GatewayHealthReport = {
+      status: contexts.every((c) => c.status === 'ok') ? 'ok' : 'down',
+      contexts,
+    };
+    res.statusCode = report.status === 'ok' ? 200 : 503;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(JSON.stringify(report));
+  }
+}
