@@ -2,7 +2,7 @@
  * Example rule sets taken from real calls and host-country rules, as data a secretariat starts from.
  * Each is made for one mission; the rules themselves are plain values, nothing here is code.
  */
-import type { RuleSet } from './eligibility.js';
+import { OCCUPATIONS, type RuleSet } from './eligibility.js';
 
 /** Long-term observers, Kyrgyz Republic, early parliamentary elections of 30 November 2023. */
 export const kyrgyzstan2023LtoCall = (missionId: string): RuleSet => ({
@@ -13,21 +13,8 @@ export const kyrgyzstan2023LtoCall = (missionId: string): RuleSet => ({
   rules: [
     {
       kind: 'excluded-occupation',
-      occupations: [
-        'member-of-parliament',
-        'local-council-deputy',
-        'candidate',
-        'political-or-special-state-post',
-        'civil-servant',
-        'municipal-servant',
-        'election-commission-member',
-        'party-or-candidate-representative',
-        'judge',
-        'prosecutor',
-        'law-enforcement-officer',
-        'fiscal-officer',
-        'military',
-      ],
+      // The call excludes every post Observa knows of.
+      occupations: [...OCCUPATIONS],
     },
     { kind: 'must-be-non-partisan' },
     {
