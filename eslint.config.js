@@ -1,5 +1,30 @@
 import tseslint from 'typescript-eslint';
 
+/** Bounded contexts (DESIGN.md §2): none imports another's code; they meet only through events and contracts. */
+const CONTEXTS = ['missions', 'accreditation', 'deployment', 'observation', 'statements', 'audit'];
+const INFRASTRUCTURE = ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@grpc/*', 'node:fs', 'node:net', 'node:http'];
+
+const contextBoundary = (context) => ({
+  files: [`libs/${context}/src/**/*.ts`],
+  ignores: ['libs/*/src/domain/**'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        // `#name` would read as a comment in a gitignore-style pattern: package imports go in `paths`.
+        paths: CONTEXTS.filter((other) => other !== context).map((other) => ({
+          name: `#${other}`,
+          message: `the ${context} context may not import the ${other} context`,
+        })),
+        patterns: CONTEXTS.filter((other) => other !== context).map((other) => ({
+          group: [`**/${other}/src/**`],
+          message: `the ${context} context may not import the ${other} context`,
+        })),
+      },
+    ],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'deploy/kafka/.jars/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
@@ -8,11 +33,21 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  ...CONTEXTS.map(contextBoundary),
   {
-    // The domain stays pure: no framework, ORM or I/O inside any domain/ folder.
-    files: ['libs/*/src/domain/**/*.ts', 'libs/*/domain/**/*.ts'],
+    // The domain stays pure: no framework, ORM or I/O, and no other context, inside any domain/ folder.
+    files: ['libs/*/src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', 'node:fs', 'node:net'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: CONTEXTS.map((context) => ({ name: `#${context}`, message: 'a domain imports no other context' })),
+          patterns: INFRASTRUCTURE.map((name) => ({
+            group: [name],
+            message: 'the domain is plain TypeScript: no framework, ORM or I/O',
+          })),
+        },
+      ],
     },
   },
 );
