@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { eventStoreProfileSuite, eventStoreSuite } from './event-store.js';
+import { httpSuite } from './http.js';
 import { relaySuite } from './relay.js';
 import { formatTable, machine, writeSuiteFile } from './report.js';
 import type { BenchSuite, ScenarioResult } from './types.js';
 
-export const suites: BenchSuite[] = [eventStoreSuite, eventStoreProfileSuite, relaySuite];
+export const suites: BenchSuite[] = [eventStoreSuite, eventStoreProfileSuite, relaySuite, httpSuite];
 
 const RESULTS_DIR = 'bench-results';
 
