@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The distributed mode on one machine, without Docker (DESIGN.md §4): the local Kafka broker
 # (deploy/kafka/kafka.sh), the local Postgres server, and gateway + missions + accreditation as
-# separate processes.
+# separate processes. The gateway hosts identity (login, users, the administrator from
+# OBSERVA_ADMIN_EMAIL / OBSERVA_ADMIN_PASSWORD, else a generated password in its log) on the same
+# database; set OBSERVA_JWT_SECRET to keep tokens valid across gateway restarts.
 #
 #   npm run start:distributed      # = bash scripts/distributed.sh start
 #   npm run stop:distributed       # = bash scripts/distributed.sh stop
@@ -180,7 +182,8 @@ start() {
     log "WARNING: $app is not running: its context module is not written yet ($(head -n 1 "$(log_file "$app")"))"
   done
 
-  launch gateway PORT="$GATEWAY_PORT" \
+  # The gateway hosts identity: its user and login events go to the same store (never to Kafka).
+  launch gateway PORT="$GATEWAY_PORT" DATABASE_URL="$DATABASE_URL" \
     MISSIONS_GRPC_URL="127.0.0.1:$MISSIONS_GRPC_PORT" ACCREDITATION_GRPC_URL="127.0.0.1:$ACCREDITATION_GRPC_PORT"
   local deadline=$((SECONDS + START_TIMEOUT))
   until http_ok "http://127.0.0.1:$GATEWAY_PORT/health"; do

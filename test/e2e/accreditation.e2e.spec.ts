@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import { applicationStream, CONFLICT_OF_INTEREST_QUESTIONS, kyrgyzstan2023LtoCall } from '#accreditation';
 import { findChainBreak } from '#event-sourcing';
-import { bearer, eventually, startStandalone, type World } from './harness.js';
+import { startDistributed } from './distributed.js';
+import { bearer, startStandalone, type World } from './harness.js';
 
 const PROBLEM = /^application\/problem\+json/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -76,7 +77,10 @@ const CSV = [
   'Broken,,1969-02-30,POL,passport,,,xx1,Observer,PL,,',
 ].join('\n');
 
-describe('accreditation over HTTP (standalone)', () => {
+describe.each([
+  ['standalone', startStandalone],
+  ['distributed', startDistributed],
+] as const)('accreditation over HTTP (%s)', (_mode, start) => {
   let world: World;
   let admin: string;
   let secretariat: string;
@@ -92,20 +96,20 @@ describe('accreditation over HTTP (standalone)', () => {
     world.http.post(`${api()}${path}`).set(bearer(token)).send(body);
   const get = (token: string, path: string) => world.http.get(`${api()}${path}`).set(bearer(token));
   const application = (id: string) =>
-    eventually(async () => {
+    world.eventually(async () => {
       const response = await get(secretariat, `/applications/${id}`);
       expect(response.status).toBe(200);
       return response.body;
     });
   const inStatus = (id: string, status: string) =>
-    eventually(async () => {
+    world.eventually(async () => {
       const body = await application(id);
       expect(body.status).toBe(status);
       return body;
     });
 
   beforeAll(async () => {
-    world = await startStandalone();
+    world = await start();
     admin = await world.asAdmin();
     const person = async (email: string) => {
       const userId = await world.registerUser(email, `${email}-password-1`);
@@ -156,10 +160,10 @@ describe('accreditation over HTTP (standalone)', () => {
       expect(granted.status).toBe(201);
     }
     for (const token of [secretariat, analyst])
-      await eventually(async () => expect((await get(token, '/applications')).status).toBe(200));
-    await eventually(async () => expect((await get(observer, '/applications')).status).toBe(403));
-  });
-  afterAll(() => world?.close());
+      await world.eventually(async () => expect((await get(token, '/applications')).status).toBe(200));
+    await world.eventually(async () => expect((await get(observer, '/applications')).status).toBe(403));
+  }, 180_000);
+  afterAll(() => world?.close(), 60_000);
 
   it('lists every accreditation route in the OpenAPI document', async () => {
     const paths = Object.keys((await world.http.get('/api/docs-json')).body.paths);
@@ -218,7 +222,7 @@ describe('accreditation over HTTP (standalone)', () => {
       expect(response.body).toMatchObject({ id: ruleSet.id, streamVersion: '0', appended: true });
       const again = await post(secretariat, '/rule-sets', ruleSet);
       expect(again.body).toMatchObject({ appended: false });
-      await eventually(async () => expect((await get(analyst, '/rule-sets')).body).toEqual([ruleSet]));
+      await world.eventually(async () => expect((await get(analyst, '/rule-sets')).body).toEqual([ruleSet]));
     });
 
     it('keeps rule sets to the secretariat and the head of mission', async () => {
@@ -577,7 +581,7 @@ describe('accreditation over HTTP (standalone)', () => {
         eventIds: [expect.stringMatching(UUID)],
       });
 
-      const view = await eventually(async () => {
+      const view = await world.eventually(async () => {
         const body = await application(annaId);
         expect(body.person.erased).toBe(true);
         return body;

@@ -27,6 +27,9 @@ export const ADMIN = { email: 'admin@e2e.observa.test', password: 'correct horse
 export const JWT_SECRET = 'e2e-secret-that-is-long-enough-for-hs256!';
 
 export type World = {
+  /** How the platform runs: one process, or gateway + context hosts (distributed.ts). */
+  readonly mode: 'standalone' | 'distributed';
+  /** The HTTP app the requests go to (the gateway when distributed). */
   readonly app: NestExpressApplication;
   readonly http: Http;
   readonly store: EventStore;
@@ -37,6 +40,10 @@ export type World = {
   asAdmin(): Promise<string>;
   /** Registers an account as the administrator; resolves with its user id once it can log in. */
   registerUser(email: string, password: string): Promise<string>;
+  /** Distributed only: every message value published so far to the contexts' Kafka topics. */
+  readonly kafkaPayloads?: () => Promise<string[]>;
+  /** `eventually` with this mode's patience (read models fed through Kafka take longer). */
+  eventually<T>(check: () => T | Promise<T>, options?: EventuallyOptions): Promise<T>;
   close(): Promise<void>;
 };
 
@@ -87,7 +94,7 @@ export const signToken = async (
     )
   ).accessToken;
 
-const ENV = {
+export const ENV = {
   OBSERVA_ADMIN_EMAIL: ADMIN.email,
   OBSERVA_ADMIN_PASSWORD: ADMIN.password,
   OBSERVA_JWT_SECRET: JWT_SECRET,
@@ -119,12 +126,35 @@ export const startStandalone = async ({
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
   }
+  return worldOn(app, { mode: 'standalone', close: () => app.close() });
+};
+
+/**
+ * The World of an HTTP app that hosts identity (login, users) and has the store and the read models
+ * at hand: the standalone app, or the gateway of the distributed mode on the contexts' database.
+ */
+export const worldOn = (
+  app: NestExpressApplication,
+  {
+    mode,
+    close,
+    patience = {},
+    kafkaPayloads,
+  }: {
+    mode: World['mode'];
+    close: () => Promise<void>;
+    patience?: EventuallyOptions;
+    kafkaPayloads?: () => Promise<string[]>;
+  },
+): World => {
+  const wait = <T>(check: () => T | Promise<T>, options: EventuallyOptions = {}) =>
+    eventually(check, { ...patience, ...options });
   const http = request(app.getHttpServer());
   const dataSource = app.get<DataSource>(getDataSourceToken());
 
   const login = async (email: string, password: string): Promise<string> => {
     // Wait for the account first: a login the read model cannot find yet would count as a failure.
-    await eventually(async () => {
+    await wait(async () => {
       const rows: unknown[] = await dataSource.query('SELECT 1 FROM auth_users WHERE email = $1', [
         normalizeEmail(email),
       ]);
@@ -140,6 +170,7 @@ export const startStandalone = async ({
   const asAdmin = () => (adminToken ??= login(ADMIN.email, ADMIN.password));
 
   return {
+    mode,
     app,
     http,
     store: app.get<EventStore>(EVENT_STORE),
@@ -154,7 +185,7 @@ export const startStandalone = async ({
       if (response.status !== 201)
         throw new Error(`registering ${email} answered ${response.status}: ${response.text}`);
       const userId = (response.body as { id: string }).id;
-      await eventually(async () => {
+      await wait(async () => {
         const rows: unknown[] = await dataSource.query('SELECT 1 FROM auth_users WHERE user_id = $1', [
           userId,
         ]);
@@ -162,6 +193,8 @@ export const startStandalone = async ({
       });
       return userId;
     },
-    close: () => app.close(),
+    eventually: wait,
+    ...(kafkaPayloads && { kafkaPayloads }),
+    close,
   };
 };

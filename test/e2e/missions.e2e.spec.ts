@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loginStreamId, userStreamId } from '#auth';
 import { missionStreamId } from '#missions';
-import { ADMIN, bearer, eventually, signToken, startStandalone, type World } from './harness.js';
+import { startDistributed } from './distributed.js';
+import { ADMIN, bearer, signToken, startStandalone, type World } from './harness.js';
 
 const PROBLEM = /^application\/problem\+json/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -22,7 +23,10 @@ const kazakhMission = {
 
 type Person = { email: string; password: string; userId: string; token: string };
 
-describe('missions over HTTP (standalone)', () => {
+describe.each([
+  ['standalone', startStandalone],
+  ['distributed', startDistributed],
+] as const)('missions over HTTP (%s)', (_mode, start) => {
   let world: World;
   let admin: string;
   let missionId: string;
@@ -46,14 +50,14 @@ describe('missions over HTTP (standalone)', () => {
   };
 
   beforeAll(async () => {
-    world = await startStandalone();
+    world = await start();
     admin = await world.asAdmin();
     for (const person of Object.values(people)) {
       person.userId = await world.registerUser(person.email, person.password);
       person.token = await world.login(person.email, person.password);
     }
-  });
-  afterAll(() => world?.close());
+  }, 180_000);
+  afterAll(() => world?.close(), 60_000);
 
   describe('the flow', () => {
     it('lets the administrator open a mission', async () => {
@@ -75,7 +79,7 @@ describe('missions over HTTP (standalone)', () => {
     });
 
     it('shows the new mission to the administrator once its view has caught up', async () => {
-      const detail = await eventually(async () => {
+      const detail = await world.eventually(async () => {
         const response = await world.http.get(`/api/v1/missions/${missionId}`).set(bearer(admin));
         expect(response.status).toBe(200);
         return response.body;
@@ -104,7 +108,7 @@ describe('missions over HTTP (standalone)', () => {
         [bakyt, missionId],
         [dana, otherMissionId],
       ] as const)
-        await eventually(async () =>
+        await world.eventually(async () =>
           expect((await world.http.get(`/api/v1/missions/${mission}`).set(bearer(person.token))).status).toBe(
             200,
           ),
@@ -128,7 +132,7 @@ describe('missions over HTTP (standalone)', () => {
           correlationId: 'secretariat-desk-1',
         },
       });
-      const detail = await eventually(async () => {
+      const detail = await world.eventually(async () => {
         const body = (await world.http.get(`/api/v1/missions/${missionId}`).set(bearer(bakyt.token))).body;
         expect(body.delegations).toHaveLength(1);
         return body;
@@ -171,7 +175,7 @@ describe('missions over HTTP (standalone)', () => {
     });
 
     it('lists every mission to the administrator, and only their own to members', async () => {
-      const all = await eventually(async () => {
+      const all = await world.eventually(async () => {
         const body = (await world.http.get('/api/v1/missions').set(bearer(admin))).body;
         expect(body).toHaveLength(2);
         return body;
@@ -446,12 +450,12 @@ describe('missions over HTTP (standalone)', () => {
         .delete(`/api/v1/missions/${missionId}/staff/${bakyt.userId}/roles/observer`)
         .set(bearer(aizada.token));
       expect(withdrawn.status).toBe(200);
-      await eventually(async () =>
+      await world.eventually(async () =>
         expect((await world.http.get(`/api/v1/missions/${missionId}`).set(bearer(bakyt.token))).status).toBe(
           404,
         ),
       );
-      const detail = await eventually(async () => {
+      const detail = await world.eventually(async () => {
         const body = (await world.http.get(`/api/v1/missions/${missionId}`).set(bearer(aizada.token))).body;
         expect(body.staff).toHaveLength(1);
         return body;
@@ -475,7 +479,7 @@ describe('missions over HTTP (standalone)', () => {
         .send({ reason: 'final statement published' });
       expect(closed.status).toBe(200);
       expect(closed.body).toMatchObject({ id: missionId, appended: true });
-      const detail = await eventually(async () => {
+      const detail = await world.eventually(async () => {
         const body = (await world.http.get(`/api/v1/missions/${missionId}`).set(bearer(aizada.token))).body;
         expect(body.status).toBe('closed');
         return body;

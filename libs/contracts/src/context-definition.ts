@@ -6,6 +6,7 @@ import type { DynamicModule, ForwardReference, Type } from '@nestjs/common';
 import { Command, Query } from '@nestjs/cqrs';
 import type { CategoryRoutes } from '#messaging';
 import type { ContractClass, ContractList } from './contract-registry.js';
+import type { ErrorClass } from './remote-errors.js';
 
 export type ModuleLike = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
@@ -20,6 +21,11 @@ export type ContextDefinition = {
   readonly categories: readonly string[];
   /** Categories of other contexts that its projections read, with the context owning each. */
   readonly reads?: CategoryRoutes;
+  /**
+   * Its own named errors (what its handlers throw and its controllers map to HTTP), registered by the
+   * hosts with registerRemoteErrors so that they reach the edge as the same class, not as a 500.
+   */
+  readonly errors?: readonly ErrorClass[];
 };
 
 /** Exit code of a host whose context is not written yet (EX_CONFIG): scripts/distributed.sh tells it apart. */
@@ -37,6 +43,11 @@ export type ContextSource = {
   readonly reads?: CategoryRoutes;
   /** host:port of its gRPC server when no variable says otherwise. */
   readonly defaultGrpcUrl: string;
+  /**
+   * Its named errors that the library does not export (exported Error subclasses are found alone), as
+   * registerRemoteErrors would take them.
+   */
+  readonly errors?: () => Promise<readonly ErrorClass[]>;
 };
 
 const isNamespace = (value: unknown): value is Record<string, unknown> =>
@@ -44,24 +55,34 @@ const isNamespace = (value: unknown): value is Record<string, unknown> =>
   value !== null &&
   (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Module';
 
-/** Exported classes extending @nestjs/cqrs Command or Query, also inside exported namespaces (`export * as x`). */
-const contractsIn = (
-  exported: Record<string, unknown>,
-): { commands: ContractClass[]; queries: ContractClass[] } => {
+/** Exported classes, also inside exported namespaces (`export * as x`). */
+const classesIn = (exported: Record<string, unknown>): ContractClass[] => {
   const values = Object.values(exported).flatMap((value) =>
     isNamespace(value) ? Object.values(value) : [value],
   );
-  const classes = [...new Set(values.filter((value): value is ContractClass => typeof value === 'function'))];
+  return [...new Set(values.filter((value): value is ContractClass => typeof value === 'function'))];
+};
+
+/** Exported classes extending @nestjs/cqrs Command or Query. */
+const contractsIn = (
+  exported: Record<string, unknown>,
+): { commands: ContractClass[]; queries: ContractClass[] } => {
+  const classes = classesIn(exported);
   return {
     commands: classes.filter((type) => type.prototype instanceof Command),
     queries: classes.filter((type) => type.prototype instanceof Query),
   };
 };
 
+/** Exported Error subclasses: the library's named errors. */
+const errorsIn = (exported: Record<string, unknown>): ErrorClass[] =>
+  classesIn(exported).filter((type) => type.prototype instanceof Error) as unknown as ErrorClass[];
+
 /**
  * The context as its library exports it, or undefined while its module is not written yet. Its
  * contracts are the Command and Query classes the library exports; a context whose classes extend
- * neither registers them itself (contractRegistry.register).
+ * neither registers them itself (contractRegistry.register). Its named errors are the Error subclasses
+ * it exports, plus `source.errors`.
  */
 export const findContext = async (source: ContextSource): Promise<ContextDefinition | undefined> => {
   const exported = (await source.load()) as Record<string, unknown>;
@@ -73,6 +94,7 @@ export const findContext = async (source: ContextSource): Promise<ContextDefinit
     contracts: contractsIn(exported),
     categories: source.categories,
     ...(source.reads && { reads: source.reads }),
+    errors: [...new Set([...errorsIn(exported), ...((await source.errors?.()) ?? [])])],
   };
 };
 

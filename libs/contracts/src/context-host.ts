@@ -28,6 +28,7 @@ import { contractRegistry, type ContractRegistry } from './contract-registry.js'
 import { contextEndpoint, grpcOptions, type ContextEndpoint } from './grpc-endpoint.js';
 import { OperationsServer } from './operations-server.js';
 import { RelayModule } from './relay.module.js';
+import { registerRemoteErrors } from './remote-errors.js';
 
 export type ContextHostOptions = {
   /** DATABASE_URL and KAFKA_BROKERS are required; PORT is the operations port. */
@@ -121,6 +122,7 @@ export const contextHost = async (
   requireDistributedConfig(options.config);
   const registry = options.registry ?? contractRegistry;
   if (context.contracts) registry.register(context.name, context.contracts);
+  if (context.errors) registerRemoteErrors(...context.errors);
   const endpoint = options.endpoint ?? contextEndpoint(context.name);
   const module = ContextHostModule.forRoot(context, {
     config: options.config,

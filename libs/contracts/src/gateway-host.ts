@@ -1,15 +1,24 @@
 /**
  * The HTTP edge of the distributed mode (DESIGN.md §3-4): each context's own controllers, taken from its
  * module without the rest of it, with every command and query they send forwarded to the context's
- * process. No event store here: controllers may need nothing but CommandBus, QueryBus and what
- * `imports` brings (the auth guard).
+ * process. The edge also hosts identity (login, users, the administrator on first start, the global
+ * guard), as the standalone app does: its events go to the event store at DATABASE_URL and never to
+ * Kafka (no relay runs here), and its projections (users, login failures, mission roles from the
+ * `mission` streams the missions context appends to the same store) are fed in-process from that
+ * store. So the guard authenticates and authorizes exactly as standalone, and forwarded commands and
+ * queries carry the write context and principal over gRPC.
  */
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { IdentityModule, type IdentityModuleOptions } from '#auth';
 import {
   AppConfigModule,
+  ConfigInvalid,
   createHttpApp,
+  EventStoreModule,
   MetricsModule,
+  ProjectionsModule,
+  ReadModelsModule,
   type AppConfig,
   type HttpAppOptions,
 } from '#platform';
@@ -17,6 +26,7 @@ import type { ContextDefinition, ModuleLike } from './context-definition.js';
 import { contractRegistry, type ContractRegistry } from './contract-registry.js';
 import type { ContextEndpoint } from './grpc-endpoint.js';
 import { RemoteContextsModule } from './remote-contexts.module.js';
+import { registerRemoteErrors } from './remote-errors.js';
 
 export type GatewayContext = {
   readonly definition: ContextDefinition;
@@ -29,7 +39,13 @@ export type GatewayContext = {
 export type GatewayHostOptions = {
   readonly config: AppConfig;
   readonly contexts: readonly GatewayContext[];
-  /** What else the edge needs, e.g. the module that puts the principal on each request. */
+  /**
+   * Identity at the edge (default `{}`: IdentityModule.forRoot() on process.env): needs
+   * config.databaseUrl. `false` leaves authentication to `imports` and opens no database (tests of
+   * the transport alone).
+   */
+  readonly identity?: IdentityModuleOptions | false;
+  /** What else the edge needs. */
   readonly imports?: readonly ModuleLike[];
   readonly registry?: ContractRegistry;
   readonly http?: HttpAppOptions;
@@ -50,12 +66,31 @@ const edgeOf = (definition: ContextDefinition): DynamicModule => {
   return { module: ContextEdge, controllers: controllersOf(definition.module) };
 };
 
+/** The identity context of the edge: its own store connection, read models and in-process projections. */
+const identityAtTheEdge = (config: AppConfig, options: IdentityModuleOptions): ModuleLike[] => {
+  if (!config.databaseUrl)
+    throw new ConfigInvalid([
+      'DATABASE_URL is required: the gateway keeps identity (users, logins) in the event store on a Postgres server',
+    ]);
+  return [
+    EventStoreModule.forRoot(config),
+    ReadModelsModule,
+    ProjectionsModule.inProcess(),
+    IdentityModule.forRoot(options),
+  ];
+};
+
 @Module({})
 export class GatewayHostModule {
+  /** @throws ConfigInvalid when identity is hosted without config.databaseUrl */
   static forRoot(options: GatewayHostOptions): DynamicModule {
+    const identity = options.identity ?? {};
+    const edgeIdentity = identity === false ? [] : identityAtTheEdge(options.config, identity);
     const registry = options.registry ?? contractRegistry;
-    for (const { definition } of options.contexts)
+    for (const { definition } of options.contexts) {
       if (definition.contracts) registry.register(definition.name, definition.contracts);
+      if (definition.errors) registerRemoteErrors(...definition.errors);
+    }
     return {
       module: GatewayHostModule,
       imports: [
@@ -70,6 +105,7 @@ export class GatewayHostModule {
           })),
           registry,
         ),
+        ...edgeIdentity,
         ...(options.imports ?? []),
         ...options.contexts.map(({ definition }) => edgeOf(definition)),
       ],

@@ -295,6 +295,7 @@ describe('a context in its own process behind the gateway (gRPC, Postgres, Kafka
     gateway = await gatewayHost({
       config: loadConfig({ LOG_LEVEL: 'silent' }),
       contexts: [{ definition: counterContext, url: grpcUrl, endpoint }],
+      identity: false,
       imports: [StandInAuthModule],
     });
     await gateway.listen(0, '127.0.0.1');

@@ -87,3 +87,32 @@ describe('errors across the wire', () => {
     expect(problemFor(rebuilt).problem.detail).not.toContain('undefined');
   });
 });
+
+describe("a context's own errors", () => {
+  /** As accreditation's InvalidRuleSet: extends Error only, a constructor that needs more than a message. */
+  class RulesBroken extends Error {
+    override readonly name = 'RulesBroken';
+    constructor(readonly problems: readonly { at: string; problem: string }[]) {
+      super(`problems: ${problems.map((p) => p.at).join(', ')}`);
+    }
+  }
+  class BadgeTakenBase extends Error {}
+  class BadgeTaken extends BadgeTakenBase {
+    override readonly name = 'BadgeTaken';
+  }
+
+  it('travel as a 500 until registered, then as the same class with their fields', () => {
+    const error = new RulesBroken([{ at: 'rules[0]', problem: 'unknown kind' }]);
+    expect(acrossTheWire(error)).toBeInstanceOf(RemoteInternalError);
+    registerRemoteErrors(RulesBroken);
+    const rebuilt = acrossTheWire(error);
+    expect(rebuilt).toBeInstanceOf(RulesBroken);
+    expect((rebuilt as RulesBroken).problems).toEqual(error.problems);
+    expect(rebuilt.message).toBe(error.message);
+  });
+
+  it('keep a subclass when registered together with its base, in any order', () => {
+    registerRemoteErrors(BadgeTaken, BadgeTakenBase);
+    expect(acrossTheWire(new BadgeTaken('KG-1 is taken'))).toBeInstanceOf(BadgeTaken);
+  });
+});

@@ -17,7 +17,7 @@ import { ValidationFailed, type FieldError } from '#platform';
 import type { Failure } from './wire-messages.js';
 import { fromWireJson, toWireJson } from './wire-json.js';
 
-type ErrorClass = new (...args: never[]) => Error;
+export type ErrorClass = new (...args: never[]) => Error;
 
 export const INTERNAL_ERROR = 'InternalError';
 
@@ -34,7 +34,19 @@ const custom: ErrorClass[] = [];
 
 /** Error classes of a context (subclasses of the named ones keep their own class and fields across the wire). */
 export const registerRemoteErrors = (...classes: ErrorClass[]): void => {
-  for (const type of classes) if (!custom.includes(type)) custom.unshift(type);
+  // Bases first: each goes to the front, so a subclass registered with its base is still found first.
+  const depth = (type: ErrorClass): number => {
+    let n = 0;
+    for (
+      let p: unknown = Object.getPrototypeOf(type);
+      p && p !== Function.prototype;
+      p = Object.getPrototypeOf(p)
+    )
+      n++;
+    return n;
+  };
+  for (const type of [...classes].sort((a, b) => depth(a) - depth(b)))
+    if (!custom.includes(type)) custom.unshift(type);
 };
 
 /** An error the context's process did not name: what the gateway throws (a 500, its message logged only). */

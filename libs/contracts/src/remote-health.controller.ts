@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '#auth';
 import { HEALTH_TIMEOUT_MS } from '#platform';
 import { REMOTE_CONTEXTS, type RemoteContext } from './remote-context.js';
 
@@ -16,7 +17,9 @@ export class GatewayHealthReport {
   @ApiProperty({ type: [ContextHealth] }) contexts!: ContextHealth[];
 }
 
+/** Public: a probe outside the versioned API, like the platform's HealthController (the edge hosts the guard). */
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class RemoteHealthController {
   constructor(@Inject(REMOTE_CONTEXTS) private readonly remotes: readonly RemoteContext[]) {}

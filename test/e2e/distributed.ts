@@ -1,0 +1,159 @@
+/**
+ * The distributed mode as `npm run start:distributed` runs it, inside the Jest process: the missions
+ * and accreditation context hosts (gRPC on ephemeral ports, events on one fresh Postgres database,
+ * published to Kafka by their relays, projections fed from Kafka) and the gateway (HTTP on an
+ * ephemeral port, forwarding over gRPC, hosting identity on the same database). The same World as
+ * startStandalone, so a spec runs in both modes:
+ *
+ *   describe.each([['standalone', startStandalone], ['distributed', startDistributed]])('%s', (_, start) => ...)
+ *
+ * Kafka is shared by every run: each World's contexts get their own names (`missions-<run>`), hence
+ * their own topics and consumer groups; their gRPC services stay those of proto/observa/<context>/v1.
+ */
+import { createServer, type AddressInfo } from 'node:net';
+import {
+  contextEndpoint,
+  contextHost,
+  ContractRegistry,
+  findContext,
+  gatewayHost,
+  type ContextHost,
+  type GatewayContext,
+} from '#contracts';
+import { topicOf } from '#messaging';
+import { loadConfig } from '#platform';
+import { createTestDatabase, kafkaBrokers, testKafka, uniqueName, type TestDatabase } from '#testing';
+import { accreditation, missions } from '../../apps/gateway/src/contexts.js';
+import { ENV, worldOn, type World } from './harness.js';
+
+export type DistributedOptions = {
+  /** Adds to (and overrides) the variables the gateway's identity context reads. */
+  readonly env?: Record<string, string>;
+};
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Every message value on `topics` up to their current ends, read by a throwaway consumer group. */
+const payloadsOn = async (topics: readonly string[]): Promise<string[]> => {
+  const kafka = await testKafka('observa-e2e-reader');
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<string, bigint>();
+  try {
+    for (const topic of topics)
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+        if (BigInt(high) > 0n) ends.set(`${topic}:${partition}`, BigInt(high));
+  } finally {
+    await admin.disconnect();
+  }
+  const payloads: string[] = [];
+  if (ends.size === 0) return payloads;
+  const consumer = kafka.consumer({ groupId: uniqueName('observa-e2e-reader-') });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`topics not read to their ends within 30 s`)), 30_000);
+      void consumer
+        .run({
+          eachMessage: async ({ topic, partition, message }) => {
+            payloads.push(message.value?.toString('utf8') ?? '');
+            const key = `${topic}:${partition}`;
+            if (BigInt(message.offset) + 1n >= (ends.get(key) ?? 0n)) ends.delete(key);
+            if (ends.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return payloads;
+};
+
+/** Leaves the shared broker as it was (best effort: a broker may refuse deletions). */
+const dropTopics = async (topics: string[]): Promise<void> => {
+  const admin = (await testKafka('observa-e2e-cleanup')).admin();
+  try {
+    await admin.connect();
+    await admin.deleteTopics({ topics, timeout: 10_000 });
+  } catch {
+    // The names are unique to this run: a leftover topic disturbs no other.
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+/** Read models fed through Kafka lag behind a write longer than in-process ones. */
+const PATIENCE = { timeoutMs: 30_000, intervalMs: 50 } as const;
+
+/** Boots both context hosts and the gateway on a fresh database; `close()` stops them and drops it. */
+export const startDistributed = async ({ env = {} }: DistributedOptions = {}): Promise<World> => {
+  const run = uniqueName('e2e');
+  const brokers = (await kafkaBrokers()).join(',');
+  const database: TestDatabase = await createTestDatabase('observa_e2e');
+  const registry = new ContractRegistry();
+  const hosts: ContextHost[] = [];
+  const closeHosts = async () => {
+    for (const host of hosts.splice(0).reverse()) await host.close();
+  };
+  try {
+    const contexts: GatewayContext[] = [];
+    // One after the other: they migrate and synchronize the same database.
+    for (const source of [missions, accreditation]) {
+      const found = await findContext(source);
+      if (!found) throw new Error(`${source.library} does not export ${source.module}`);
+      const definition = { ...found, name: `${source.name}-${run}` };
+      const endpoint = contextEndpoint(source.name);
+      const grpcUrl = `127.0.0.1:${await freePort()}`;
+      const host = await contextHost(definition, {
+        config: loadConfig({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers, LOG_LEVEL: 'silent' }),
+        grpcUrl,
+        endpoint,
+        groupPrefix: `observa.${run}.${source.name}.`,
+        registry,
+      });
+      hosts.push(host);
+      await host.start(0, '127.0.0.1');
+      contexts.push({ definition, url: grpcUrl, endpoint });
+    }
+    const gateway = await gatewayHost({
+      config: loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }),
+      contexts,
+      registry,
+      identity: { env: { ...process.env, ...ENV, ...env } },
+    });
+    try {
+      await gateway.listen(0, '127.0.0.1');
+    } catch (error) {
+      await gateway.close();
+      throw error;
+    }
+    return worldOn(gateway, {
+      mode: 'distributed',
+      patience: PATIENCE,
+      kafkaPayloads: () => payloadsOn(contexts.map(({ definition }) => topicOf(definition.name))),
+      async close() {
+        await gateway.close();
+        await closeHosts();
+        await database.drop();
+        await dropTopics(contexts.map(({ definition }) => topicOf(definition.name)));
+      },
+    });
+  } catch (error) {
+    await closeHosts();
+    await database.drop();
+    throw error;
+  }
+};
