@@ -20,10 +20,4 @@ export const accreditation: ContextSource = {
   module: 'AccreditationModule',
   categories: ['application', 'ruleset', 'badge'],
   defaultGrpcUrl: '127.0.0.1:50052',
-  // Named errors its controllers map to 400 and 409 (http-errors.ts) that #accreditation does not export:
-  // without them they would reach the gateway as a 500.
-  errors: async () => [
-    (await import('../../../libs/accreditation/src/application/command-handlers.js')).InvalidRuleSet,
-    (await import('../../../libs/accreditation/src/application/badge.stream.js')).BadgeNumberTaken,
-  ],
 };

@@ -52,3 +52,6 @@ export { AccreditationModule } from './application/accreditation.module.js';
 export { ACCREDITATION_CLOCK, type Clock } from './application/accreditation-desk.js';
 export { applicationIdFor, personIdFor, applicationStream } from './application/identities.js';
 export { ApplicationRow, RuleSetRow, accreditationProjection } from './application/read-models.js';
+/** Errors of this context that cross the wire by name (the hosts register every exported one). */
+export { InvalidRuleSet } from './application/command-handlers.js';
+export { BadgeNumberTaken } from './application/badge.stream.js';
