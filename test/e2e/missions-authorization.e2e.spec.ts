@@ -1,12 +1,13 @@
 /**
  * Who may call which missions route: every route × every role × own/other mission, against the
- * standalone app. "own": a mission in which the caller holds the role; "other": one in which they
- * hold none. The administrator holds no mission role and may do everything; someone with no role in
+ * standalone app and the distributed one (gateway + context hosts). "own": a mission in which the
+ * caller holds the role; "other": one in which they hold none. The administrator holds no mission role and may do everything; someone with no role in
  * a mission learns nothing of it (404); a member without a fitting role gets 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MISSION_ROLES, type MissionRole } from '#auth';
-import { bearer, eventually, startStandalone, type World } from './harness.js';
+import { startDistributed } from './distributed.js';
+import { bearer, startStandalone, type World } from './harness.js';
 
 type Role = MissionRole | 'admin' | 'none';
 type Whose = 'own' | 'other';
@@ -113,7 +114,10 @@ const CASES = ROUTES.flatMap((route) =>
   ),
 ).map((c, index) => ({ ...c, key: String(index % 26) }));
 
-describe('missions authorization matrix (standalone)', () => {
+describe.each([
+  ['standalone', startStandalone],
+  ['distributed', startDistributed],
+] as const)('missions authorization matrix (%s)', (_mode, start) => {
   let world: World;
   const tokens = new Map<Role, string>();
   let missions: Missions;
@@ -133,7 +137,7 @@ describe('missions authorization matrix (standalone)', () => {
   };
 
   beforeAll(async () => {
-    world = await startStandalone();
+    world = await start();
     const admin = await world.asAdmin();
     tokens.set('admin', admin);
     const as = (token: string) => ({
@@ -178,13 +182,13 @@ describe('missions authorization matrix (standalone)', () => {
     // The guard reads roles from a projection: wait until every holder sees both of their missions.
     for (const role of MISSION_ROLES)
       for (const mission of [own, closing.get(role)!])
-        await eventually(async () =>
+        await world.eventually(async () =>
           expect(
             (await world.http.get(`/api/v1/missions/${mission}`).set(bearer(tokens.get(role)!))).status,
           ).toBe(200),
         );
-  });
-  afterAll(() => world?.close());
+  }, 180_000);
+  afterAll(() => world?.close(), 60_000);
 
   it.each(CASES)(
     '$route.name as $role on $whose mission → $status',
