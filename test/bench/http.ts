@@ -35,12 +35,16 @@ import { type CpuBreakdown, averageBreakdown, cpuBetween, sampleCpu } from './cp
 import { checkpoint, serverDescription, withBenchDatabase } from './db.js';
 import { DOCUMENT_PLACEHOLDER, type LoadResult, type LoadRun, type LoadSetup } from './http-load.js';
 import { BenchNoopModule } from './http-noop.js';
+import { processCpuSeconds } from './kafka.js';
 import { DISTURBED_OTHER_CORES, latencySummary, median, percentile, ratio, summarize } from './stats.js';
 import type { BenchContext, BenchSuite, Measurement, Scenario, ScenarioResult } from './types.js';
 
-const ADMIN = { email: 'admin@bench.observa.test', password: 'bench administrator password 1' } as const;
+export const ADMIN = {
+  email: 'admin@bench.observa.test',
+  password: 'bench administrator password 1',
+} as const;
 const SECRETARIAT = { email: 'secretariat@bench.observa.test', password: 'bench secretariat password 1' };
-const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256!!';
+export const JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256!!';
 const CLIENTS = [1, 8] as const;
 
 type Store = 'pglite' | 'postgres';
@@ -80,7 +84,7 @@ const eventually = async <T>(check: () => Promise<T>, timeoutMs = 15_000): Promi
   }
 };
 
-type Booted = {
+export type Booted = {
   readonly app: NestExpressApplication;
   readonly baseUrl: string;
   readonly dataSource: DataSource;
@@ -260,6 +264,8 @@ type Pass = {
   /** Event-loop utilization of the app's (main) thread and of the clients' worker thread. */
   readonly appLoop: number;
   readonly clientLoop: number;
+  /** Cores used by target.servicePids during the run (part of cpu.other). */
+  readonly serviceCores?: number;
   /** Submit only: how long the applications read model took to catch up after the clock stopped. */
   readonly catchUpMs?: number;
 };
@@ -279,22 +285,50 @@ const variant = (store: Store): Scenario => ({
     const work = async (databaseUrl?: string) => ({
       name: this.name,
       description: this.description,
-      ...(await measure(store, context, databaseUrl)),
+      ...(await measureHttp(standaloneTarget(store, databaseUrl), context)),
     });
     return store === 'postgres' ? withBenchDatabase('http', (db) => work(db.url)) : work();
   },
 });
 
-const measure = async (
-  store: Store,
+/** What measureHttp drives: an app to boot, and how to describe it. */
+export type HttpTarget = {
+  /** First part of every setting (`<label>, 8 clients`) and of the log lines. */
+  readonly label: string;
+  /** The database runs inside this process (PGlite): the Postgres server's processes are foreign load. */
+  readonly databaseInProcess: boolean;
+  /** The app line of the notes. */
+  readonly appNote: string;
+  /** Further notes. */
+  readonly notes?: readonly string[];
+  /**
+   * Processes on this machine that are part of the system under test besides node and Postgres (the
+   * Kafka broker): their CPU is reported as `serviceCores` and not counted as foreign load.
+   */
+  readonly servicePids?: () => readonly number[];
+  boot(): Promise<Booted>;
+};
+
+const standaloneTarget = (store: Store, databaseUrl?: string): HttpTarget => ({
+  label: store,
+  databaseInProcess: store === 'pglite',
+  appNote:
+    'app: standalone AppModule + the bench no-op module through createHttpApp, request logs at info to ' +
+    `/dev/null; ${store === 'pglite' ? 'PGlite runs on the app thread itself' : 'Postgres server on this machine'}`,
+  boot: () => boot(store, databaseUrl),
+});
+
+/** Set-up, warm-up and the interleaved submit/noop runs at every client count against `target`. */
+export const measureHttp = async (
+  target: HttpTarget,
   context: BenchContext,
-  databaseUrl?: string,
 ): Promise<Omit<ScenarioResult, 'name' | 'description'>> => {
+  const store = target.label;
   const runs = context.quick ? 3 : 7;
   const durationMs = context.quick ? 400 : 1_000;
   const warmUpMs = context.quick ? 300 : 800;
   const bootStart = performance.now();
-  const booted = await boot(store, databaseUrl);
+  const booted = await target.boot();
   let load: Load | undefined;
   try {
     const { missionId, token } = await setUp(booted);
@@ -319,7 +353,10 @@ const measure = async (
     let bodyBytes = 0;
 
     const pass = async (contender: Contender, clients: number, ms: number, tag: string): Promise<Pass> => {
-      if (store === 'postgres') await checkpoint();
+      if (!target.databaseInProcess) await checkpoint();
+      const pids = target.servicePids?.() ?? [];
+      const serviceBefore = processCpuSeconds(pids);
+      const wallBefore = performance.now();
       const before = sampleCpu();
       const appBefore = performance.eventLoopUtilization();
       const clientBefore = load!.elu();
@@ -333,6 +370,10 @@ const measure = async (
       const appLoop = performance.eventLoopUtilization(appBefore).utilization;
       const clientLoop = load!.elu(clientBefore).utilization;
       const cpu = cpuBetween(before, sampleCpu());
+      const serviceCores =
+        pids.length > 0
+          ? (processCpuSeconds(pids) - serviceBefore) / ((performance.now() - wallBefore) / 1000)
+          : undefined;
       if (result.failures > 0)
         throw new Error(
           `${contender.name} at ${clients} clients: ${result.failures} of ${result.failures + result.requests} ` +
@@ -356,6 +397,7 @@ const measure = async (
         ...latencySummaryOf(result.latencies),
         latencies: result.latencies,
         ...(cpu ? { cpu } : {}),
+        ...(serviceCores === undefined ? {} : { serviceCores: round(serviceCores) }),
         appLoop: round(appLoop),
         clientLoop: round(clientLoop),
         ...(catchUpMs === undefined ? {} : { catchUpMs }),
@@ -391,7 +433,7 @@ const measure = async (
         const mine = passes.get(key(contender, clients))!;
         // PGlite runs inside this process: there the Postgres server's processes are someone else's load.
         const disturbance = mine.map((p) =>
-          p.cpu ? p.cpu.other + (store === 'pglite' ? p.cpu.postgres : 0) : 0,
+          p.cpu ? p.cpu.other - (p.serviceCores ?? 0) + (target.databaseInProcess ? p.cpu.postgres : 0) : 0,
         );
         const disturbed = disturbance.map((_, i) => i).filter((i) => disturbance[i] > DISTURBED_OTHER_CORES);
         const kept =
@@ -435,6 +477,9 @@ const measure = async (
                   },
                 }
               : {}),
+            ...(target.servicePids
+              ? { serviceCoresUsed: round(median(kept.map((p) => p.serviceCores ?? 0))) }
+              : {}),
             ...(contender.name === 'submit'
               ? { readModelCatchUpMsAfterRun: mine.map((p) => p.catchUpMs ?? 0) }
               : {}),
@@ -461,6 +506,7 @@ const measure = async (
           `  ${contender.name.padEnd(6)} ${setting}: ${m.median} req/s (min ${m.min}, max ${m.max}); ` +
             `p50 ${lat.p50Ms} ms p99 ${lat.p99Ms} ms; app loop ${eventLoop.app}, client loop ${eventLoop.clients}` +
             (cpu ? `; cores node ${cpu.node} pg ${cpu.postgres} other ${cpu.other} idle ${cpu.idle}` : '') +
+            (target.servicePids ? ` (of other, services ${m.details!.serviceCoresUsed})` : '') +
             (disturbed.length ? `; disturbed runs ${disturbed.join(',')}` : ''),
         );
       }
@@ -474,17 +520,17 @@ const measure = async (
       notes: [
         `${runs} interleaved runs of ${durationMs / 1000} s per contender and setting after one warm-up each ` +
           `(rates, and per-run p50/p99, are medians over runs); a run is disturbed when processes other than this ` +
-          `one${store === 'postgres' ? ' and Postgres' : ''} used more than ${DISTURBED_OTHER_CORES} cores`,
+          `one${target.databaseInProcess ? '' : ' and Postgres'} used more than ${DISTURBED_OTHER_CORES} cores`,
         `${submitted} applications submitted (each a new stream, 201) and all of them in the applications read ` +
           `model at the end; the read model was let catch up after every submit run, outside the clock`,
         `request body ${bodyBytes} bytes; clients: node:http keep-alive, one socket each, in a worker thread of ` +
           'this process; one secretariat token for every request (logged in once: no scrypt in the loop)',
-        'app: standalone AppModule + the bench no-op module through createHttpApp, request logs at info to ' +
-          `/dev/null; ${store === 'pglite' ? 'PGlite runs on the app thread itself' : 'Postgres server on this machine'}`,
+        target.appNote,
         'cpuMicrosecondsPerRequest.node counts both threads of this process (app and clients); ' +
           'appThreadMicrosecondsPerRequest is the app thread alone (event-loop busy time / requests)',
         'eventLoopUtilization.app near 1 means the app thread (HTTP, guard, validation, handler' +
-          `${store === 'pglite' ? ', and PGlite' : ''}) is the limit`,
+          `${target.databaseInProcess ? ', and PGlite' : ''}) is the limit`,
+        ...(target.notes ?? []),
       ],
     };
   } finally {

@@ -11,12 +11,19 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { eventStoreProfileSuite, eventStoreSuite } from './event-store.js';
+import { httpDistributedSuite } from './http-distributed.js';
 import { httpSuite } from './http.js';
 import { relaySuite } from './relay.js';
 import { formatTable, machine, writeSuiteFile } from './report.js';
 import type { BenchSuite, ScenarioResult } from './types.js';
 
-export const suites: BenchSuite[] = [eventStoreSuite, eventStoreProfileSuite, relaySuite, httpSuite];
+export const suites: BenchSuite[] = [
+  eventStoreSuite,
+  eventStoreProfileSuite,
+  relaySuite,
+  httpSuite,
+  httpDistributedSuite,
+];
 
 const RESULTS_DIR = 'bench-results';
 
