@@ -11,8 +11,9 @@
  * alone. A refused call must change nothing: neither the application it named nor the store.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { applicationStream, CONFLICT_OF_INTEREST_QUESTIONS, kyrgyzstan2023LtoCall } from '#accreditation';
+import { applicationStream, kyrgyzstan2023LtoCall } from '#accreditation';
 import { MISSION_ROLES, type MissionRole } from '#auth';
+import { noConflicts } from './applicants.js';
 import { startDistributed } from './distributed.js';
 import { bearer, startStandalone, type World } from './harness.js';
 
@@ -53,7 +54,6 @@ type Route = {
   readonly contentType?: string;
 };
 
-const noConflicts = Object.fromEntries(CONFLICT_OF_INTEREST_QUESTIONS.map((q) => [q, false]));
 /** An applicant who passes the Kyrgyz LTO call; `n` makes the person (and so the application) new. */
 const applicant = (n: number) => ({
   delegation: 'DE',

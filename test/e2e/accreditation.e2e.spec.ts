@@ -5,77 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
-import { applicationStream, CONFLICT_OF_INTEREST_QUESTIONS, kyrgyzstan2023LtoCall } from '#accreditation';
+import { applicationStream, kyrgyzstan2023LtoCall } from '#accreditation';
 import { findChainBreak } from '#event-sourcing';
 import { startDistributed } from './distributed.js';
+import { anna, boris, CSV, HEADER, kubat } from './applicants.js';
 import { bearer, startStandalone, type World } from './harness.js';
 
 const PROBLEM = /^application\/problem\+json/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const noConflicts = Object.fromEntries(CONFLICT_OF_INTEREST_QUESTIONS.map((q) => [q, false]));
-
-/** Eligible under the Kyrgyz LTO call: German, no post, no party. */
-const anna = {
-  delegation: 'DE',
-  role: 'LTO',
-  person: {
-    names: { latin: { given: 'Anna', family: 'Schmidtbauer' }, local: null },
-    dateOfBirth: '1980-05-17',
-    nationality: 'DE',
-    otherCitizenships: [],
-    identityDocument: { kind: 'passport', number: 'C01X00T47', issuingCountry: 'DE' },
-    contacts: [{ kind: 'email', value: 'anna.schmidtbauer@example.org' }],
-    languages: ['de', 'en', 'ru'],
-    declarations: { conflictsOfInterest: noConflicts, documentsProvided: ['passport', 'photo'] },
-  },
-};
-const boris = {
-  ...anna,
-  delegation: 'AT',
-  person: {
-    ...anna.person,
-    names: { latin: { given: 'Boris', family: 'Wehrli' }, local: null },
-    nationality: 'AT',
-    dateOfBirth: '1977-01-09',
-    identityDocument: { kind: 'passport', number: 'P7788123', issuingCountry: 'AT' },
-    contacts: [],
-    languages: ['de'],
-  },
-};
-/** A Kyrgyz member of parliament who campaigns: fails three rules of the call. */
-const kubat = {
-  delegation: 'KZ',
-  role: 'STO',
-  person: {
-    ...anna.person,
-    names: {
-      latin: { given: 'Kubat', family: 'Osmonov' },
-      local: { given: 'Кубат', family: 'Осмонов', script: 'Cyrl' },
-    },
-    nationality: 'KG',
-    dateOfBirth: '1971-04-22',
-    identityDocument: { kind: 'passport', number: 'AC1234567', issuingCountry: 'KG' },
-    contacts: [{ kind: 'phone', value: '+996 555 010203' }],
-    declarations: {
-      conflictsOfInterest: {
-        ...noConflicts,
-        'member-of-parliament': true,
-        'campaigning-for-party-or-candidate': true,
-      },
-      documentsProvided: ['passport'],
-    },
-  },
-};
-
-const HEADER =
-  'given_name,family_name,date_of_birth,nationality,document_kind,document_number,email,languages,role,delegation,conflicts_of_interest,documents_provided';
-const CSV = [
-  HEADER,
-  'Jana,Novakova,1975-02-11,CZ,passport,CZ4410021,jana@example.org,cs;en;ru,LTO,CZ,none,passport;photo',
-  'Piotr,Kowalczyk,1969-09-30,PL,national-id,PL-ID-99812,,pl;ru,STO,PL,none,national-id',
-  'Broken,,1969-02-30,POL,passport,,,xx1,Observer,PL,,',
-].join('\n');
 
 describe.each([
   ['standalone', startStandalone],

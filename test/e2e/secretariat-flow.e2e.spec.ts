@@ -5,35 +5,11 @@
  * person erased with no plaintext of them left in the store or any read-model table.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { applicationStream, CONFLICT_OF_INTEREST_QUESTIONS, kyrgyzstan2023LtoCall } from '#accreditation';
+import { applicationStream, kyrgyzstan2023LtoCall } from '#accreditation';
 import { missionStreamId } from '#missions';
 import { startDistributed } from './distributed.js';
+import { anna, CSV } from './applicants.js';
 import { bearer, startStandalone, type World } from './harness.js';
-
-const noConflicts = Object.fromEntries(CONFLICT_OF_INTEREST_QUESTIONS.map((q) => [q, false]));
-
-/** Eligible under the Kyrgyz LTO call: German, no post, no party. */
-const anna = {
-  delegation: 'DE',
-  role: 'LTO',
-  person: {
-    names: { latin: { given: 'Anna', family: 'Schmidtbauer' }, local: null },
-    dateOfBirth: '1980-05-17',
-    nationality: 'DE',
-    otherCitizenships: [],
-    identityDocument: { kind: 'passport', number: 'C01X00T47', issuingCountry: 'DE' },
-    contacts: [{ kind: 'email', value: 'anna.schmidtbauer@example.org' }],
-    languages: ['de', 'en', 'ru'],
-    declarations: { conflictsOfInterest: noConflicts, documentsProvided: ['passport', 'photo'] },
-  },
-};
-
-const CSV = [
-  'given_name,family_name,date_of_birth,nationality,document_kind,document_number,email,languages,role,delegation,conflicts_of_interest,documents_provided',
-  'Jana,Novakova,1975-02-11,CZ,passport,CZ4410021,jana@example.org,cs;en;ru,LTO,CZ,none,passport;photo',
-  'Piotr,Kowalczyk,1969-09-30,PL,national-id,PL-ID-99812,,pl;ru,STO,PL,none,national-id',
-  'Broken,,1969-02-30,POL,passport,,,xx1,Observer,PL,,',
-].join('\n');
 
 const RULE_SET = 'kg-2023-parliamentary-lto';
 
