@@ -16,7 +16,8 @@ import {
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `feedProjections: false` for one-off commands (a rebuild) that must not race the read models. */
+  static forRoot(config: AppConfig, options: { feedProjections?: boolean } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -24,7 +25,7 @@ export class AppModule {
         MetricsModule,
         EventStoreModule.forRoot(config),
         ReadModelsModule,
-        ProjectionsModule.inProcess(),
+        ProjectionsModule.inProcess({ feed: options.feedProjections ?? true }),
         HealthModule,
         CqrsModule.forRoot(),
         IdentityModule.forRoot(),

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-sourcing';
+import { EVENT_STORE, NotFound, type EventStore, type RecordedEvent } from '#event-sourcing';
 import type { Projection } from '#event-sourcing/projections';
 import { newEvent } from '#testing';
 import { loadConfig } from './config.js';
@@ -13,7 +13,9 @@ import { ProjectionHost, ProjectionsModule } from './projections.module.js';
 import { ReadModelsModule } from './read-models.module.js';
 
 const lagLine = async (metrics: Metrics) =>
-  (await metrics.render()).split('\n').find((line) => line.startsWith('observa_projection_lag_events{projection="arrivals"}'));
+  (await metrics.render())
+    .split('\n')
+    .find((line) => line.startsWith('observa_projection_lag_events{projection="arrivals"}'));
 
 describe('projection host (PGlite)', () => {
   let moduleRef: TestingModule;
@@ -29,7 +31,12 @@ describe('projection host (PGlite)', () => {
   beforeAll(async () => {
     const config = loadConfig({ OBSERVA_DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });
     moduleRef = await Test.createTestingModule({
-      imports: [MetricsModule, EventStoreModule.forRoot(config), ReadModelsModule, ProjectionsModule.inProcess()],
+      imports: [
+        MetricsModule,
+        EventStoreModule.forRoot(config),
+        ReadModelsModule,
+        ProjectionsModule.inProcess(),
+      ],
     }).compile();
     store = moduleRef.get(EVENT_STORE);
     moduleRef.get(ProjectionHost).register(arrivals);
@@ -39,7 +46,8 @@ describe('projection host (PGlite)', () => {
   });
 
   it('shows how many events a projection has still to apply, then feeds them once the app is up', async () => {
-    for (let i = 0; i < 3; i++) await store.appendToStream(`arrival-${randomUUID()}`, [newEvent()], 'no_stream');
+    for (let i = 0; i < 3; i++)
+      await store.appendToStream(`arrival-${randomUUID()}`, [newEvent()], 'no_stream');
     await store.appendToStream(`departure-${randomUUID()}`, [newEvent()], 'no_stream');
     const metrics = moduleRef.get(Metrics);
     expect(await lagLine(metrics)).toBe('observa_projection_lag_events{projection="arrivals"} 3');
@@ -49,5 +57,20 @@ describe('projection host (PGlite)', () => {
     while (seen.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(seen.map((e) => e.streamId.split('-')[0])).toEqual(['arrival', 'arrival', 'arrival']);
     expect(await lagLine(metrics)).toBe('observa_projection_lag_events{projection="arrivals"} 0');
+  });
+
+  it('rebuilds a projection from the whole history, reporting progress, and names the known ones otherwise', async () => {
+    const host = moduleRef.get(ProjectionHost);
+    const before = seen.length;
+    const progress: { done: number; total: number }[] = [];
+    expect(await host.rebuild('arrivals', { onProgress: (p) => progress.push(p) })).toBe(3);
+    expect(seen.slice(before).map((e) => e.streamId.split('-')[0])).toEqual([
+      'arrival',
+      'arrival',
+      'arrival',
+    ]);
+    expect(progress.at(-1)).toEqual({ done: 3, total: 3 });
+    expect(() => host.rebuild('departures')).toThrow(NotFound);
+    expect(() => host.rebuild('departures')).toThrow('there are: arrivals');
   });
 });

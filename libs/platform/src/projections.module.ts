@@ -8,6 +8,7 @@ import {
   Injectable,
   Logger,
   Module,
+  Optional,
   type BeforeApplicationShutdown,
   type DynamicModule,
   type OnApplicationBootstrap,
@@ -15,12 +16,21 @@ import {
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { EVENT_STORE, type EventStore } from '#event-sourcing';
-import { createCheckpointsTable, loadCheckpoint, type Projection } from '#event-sourcing/projections';
+import { EVENT_STORE, NotFound, type EventStore } from '#event-sourcing';
+import {
+  createCheckpointsTable,
+  loadCheckpoint,
+  ProjectionRunner,
+  type Projection,
+  type RebuildOptions,
+} from '#event-sourcing/projections';
 import { EVENT_TRANSPORT, InProcessTransport, type EventTransport, type Running } from '#messaging';
 import { Metrics } from './metrics.js';
 
 const LAG_COUNTED_UP_TO = 1_000_000;
+
+/** false: the host keeps its projections registered but feeds none (a rebuild run from the command line). */
+export const FEED_PROJECTIONS = Symbol('FeedProjections');
 
 @Injectable()
 export class ProjectionHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -33,6 +43,7 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
     metrics: Metrics,
+    @Optional() @Inject(FEED_PROJECTIONS) private readonly feed: boolean = true,
   ) {
     metrics.refreshOnScrape(async () => {
       for (const projection of this.projections.values())
@@ -52,8 +63,26 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     this.projections.set(projection.name, projection);
   }
 
+  names(): string[] {
+    return [...this.projections.keys()];
+  }
+
+  /**
+   * Empties a projection's read model and applies its whole history again, reporting progress;
+   * with `resume`, carries on with a rebuild that was interrupted. Reads the store directly, so it
+   * belongs to hosts fed in-process (a Kafka-fed projection keys its effects on an inbox instead).
+   */
+  rebuild(name: string, options: RebuildOptions = {}): Promise<number> {
+    const projection = this.projections.get(name);
+    if (!projection)
+      throw new NotFound(`no projection named ${name} (there are: ${this.names().join(', ')})`);
+    return new ProjectionRunner(this.store, this.dataSource, projection).rebuild(options);
+  }
+
   async onApplicationBootstrap(): Promise<void> {
-    for (const projection of this.projections.values()) this.running.push(await this.transport.start(projection));
+    if (!this.feed) return;
+    for (const projection of this.projections.values())
+      this.running.push(await this.transport.start(projection));
     if (this.projections.size > 0) this.logger.log(`feeding ${[...this.projections.keys()].join(', ')}`);
   }
 
@@ -69,14 +98,21 @@ const inProcess: Provider = {
     new InProcessTransport(store, dataSource, {
       retryDelayMs: 1000,
       onError: (error, projection) =>
-        new Logger('Projections').error(`${projection.name} failed; retrying from its checkpoint: ${String(error)}`),
+        new Logger('Projections').error(
+          `${projection.name} failed; retrying from its checkpoint: ${String(error)}`,
+        ),
     }),
 };
 
 @Module({})
 export class ProjectionsModule {
   /** Standalone: projections read the store directly, with checkpoints. */
-  static inProcess(): DynamicModule {
-    return { module: ProjectionsModule, global: true, providers: [inProcess, ProjectionHost], exports: [ProjectionHost] };
+  static inProcess(options: { feed?: boolean } = {}): DynamicModule {
+    return {
+      module: ProjectionsModule,
+      global: true,
+      providers: [inProcess, { provide: FEED_PROJECTIONS, useValue: options.feed ?? true }, ProjectionHost],
+      exports: [ProjectionHost],
+    };
   }
 }
