@@ -18,21 +18,11 @@
  * contexts' gRPC servers, handlers, relays and Kafka consumers share one thread (a real deployment
  * spreads them over processes and machines).
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
-import {
-  contextEndpoint,
-  contextHost,
-  ContractRegistry,
-  findContext,
-  gatewayHost,
-  type ContextHost,
-  type GatewayContext,
-} from '#contracts';
-import { topicOf } from '#messaging';
-import { createLogger, loadConfig, localUrl, PinoLoggerService } from '#platform';
+import { startOneProcessPlatform, type OneProcessPlatform } from '#contracts';
+import { createLogger, localUrl, PinoLoggerService } from '#platform';
 import { accreditation, missions } from '../../apps/gateway/src/contexts.js';
 import { uniqueName } from '../../libs/testing/src/kafka.js';
 import { createBenchDatabase, serverDescription } from './db.js';
@@ -41,16 +31,6 @@ import { BenchNoopModule } from './http-noop.js';
 import { benchKafka, brokerPids, kafkaBrokers, kafkaDescription } from './kafka.js';
 import { DISTURBED_OTHER_CORES } from './stats.js';
 import type { BenchContext, BenchSuite, Scenario, ScenarioResult } from './types.js';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Leaves the shared broker as it was (best effort): this run's topics and consumer groups. */
 const cleanKafka = async (topics: readonly string[], groupPrefix: string): Promise<string[]> => {
@@ -80,48 +60,25 @@ const cleanKafka = async (topics: readonly string[], groupPrefix: string): Promi
 
 /** Both context hosts and the gateway (with the no-op route) on a fresh database; close() undoes it all. */
 const bootDistributed = async (context: BenchContext): Promise<Booted> => {
-  const run = uniqueName('bench');
-  const groupPrefix = `observa.${run}.`;
-  const brokers = (await kafkaBrokers()).join(',');
   const database = await createBenchDatabase('http_distributed');
   const destination = pino.destination({ dest: '/dev/null', sync: false });
-  // Production logs at info (each request at the gateway): to /dev/null, as the standalone variant does.
-  const logger = () => new PinoLoggerService(createLogger({ level: 'info', destination }));
-  const registry = new ContractRegistry();
-  const hosts: ContextHost[] = [];
-  const contexts: GatewayContext[] = [];
-  const topics = () => contexts.map(({ definition }) => topicOf(definition.name));
-  const tearDown = async () => {
-    for (const host of hosts.splice(0).reverse()) await host.close();
+  const tearDown = async (platform?: OneProcessPlatform) => {
+    await platform?.close();
     destination.end();
     await database.drop();
-    const problems = await cleanKafka(topics(), groupPrefix);
+    if (!platform) return;
+    const problems = await cleanKafka(platform.topics, platform.groupPrefix);
     if (problems.length > 0) context.log(`  distributed: Kafka clean-up incomplete: ${problems.join('; ')}`);
   };
+  let platform: OneProcessPlatform | undefined;
   try {
-    // One after the other: they migrate and synchronize the same database.
-    for (const source of [missions, accreditation]) {
-      const found = await findContext(source);
-      if (!found) throw new Error(`${source.library} does not export ${source.module}`);
-      const definition = { ...found, name: `${source.name}-${run}` };
-      const endpoint = contextEndpoint(source.name);
-      const grpcUrl = `127.0.0.1:${await freePort()}`;
-      const host = await contextHost(definition, {
-        config: loadConfig({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers, LOG_LEVEL: 'info' }),
-        grpcUrl,
-        endpoint,
-        groupPrefix: `${groupPrefix}${source.name}.`,
-        registry,
-        logger: logger(),
-      });
-      hosts.push(host);
-      await host.start(0, '127.0.0.1');
-      contexts.push({ definition, url: grpcUrl, endpoint });
-    }
-    const gateway = await gatewayHost({
-      config: loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'info' }),
-      contexts,
-      registry,
+    platform = await startOneProcessPlatform([missions, accreditation], {
+      databaseUrl: database.url,
+      kafkaBrokers: (await kafkaBrokers()).join(','),
+      run: uniqueName('bench'),
+      logLevel: 'info',
+      // Production logs at info (each request at the gateway): to /dev/null, as the standalone variant does.
+      logger: () => new PinoLoggerService(createLogger({ level: 'info', destination })),
       identity: {
         env: {
           ...process.env,
@@ -131,27 +88,18 @@ const bootDistributed = async (context: BenchContext): Promise<Booted> => {
         },
       },
       imports: [BenchNoopModule],
-      http: { logger: logger() },
     });
-    try {
-      await gateway.listen(0, '127.0.0.1');
-    } catch (error) {
-      await gateway.close();
-      throw error;
-    }
+    const { gateway } = platform;
     return {
       app: gateway,
       baseUrl: localUrl(gateway),
       // The gateway's connection to the shared database: the users read model (login waits for it)
       // and the accreditation context's applications read model (the catch-up check) are both there.
       dataSource: gateway.get<DataSource>(getDataSourceToken()),
-      async close() {
-        await gateway.close();
-        await tearDown();
-      },
+      close: () => tearDown(platform),
     };
   } catch (error) {
-    await tearDown();
+    await tearDown(platform);
     throw error;
   }
 };

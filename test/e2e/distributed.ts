@@ -10,18 +10,7 @@
  * Kafka is shared by every run: each World's contexts get their own names (`missions-<run>`), hence
  * their own topics and consumer groups; their gRPC services stay those of proto/observa/<context>/v1.
  */
-import { createServer, type AddressInfo } from 'node:net';
-import {
-  contextEndpoint,
-  contextHost,
-  ContractRegistry,
-  findContext,
-  gatewayHost,
-  type ContextHost,
-  type GatewayContext,
-} from '#contracts';
-import { topicOf } from '#messaging';
-import { loadConfig } from '#platform';
+import { startOneProcessPlatform } from '#contracts';
 import { createTestDatabase, kafkaBrokers, testKafka, uniqueName, type TestDatabase } from '#testing';
 import { accreditation, missions } from '../../apps/gateway/src/contexts.js';
 import { ENV, worldOn, type World } from './harness.js';
@@ -30,16 +19,6 @@ export type DistributedOptions = {
   /** Adds to (and overrides) the variables the gateway's identity context reads. */
   readonly env?: Record<string, string>;
 };
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Every message value on `topics` up to their current ends, read by a throwaway consumer group. */
 const payloadsOn = async (topics: readonly string[]): Promise<string[]> => {
@@ -100,59 +79,25 @@ const PATIENCE = { timeoutMs: 30_000, intervalMs: 50 } as const;
 
 /** Boots both context hosts and the gateway on a fresh database; `close()` stops them and drops it. */
 export const startDistributed = async ({ env = {} }: DistributedOptions = {}): Promise<World> => {
-  const run = uniqueName('e2e');
-  const brokers = (await kafkaBrokers()).join(',');
   const database: TestDatabase = await createTestDatabase('observa_e2e');
-  const registry = new ContractRegistry();
-  const hosts: ContextHost[] = [];
-  const closeHosts = async () => {
-    for (const host of hosts.splice(0).reverse()) await host.close();
-  };
   try {
-    const contexts: GatewayContext[] = [];
-    // One after the other: they migrate and synchronize the same database.
-    for (const source of [missions, accreditation]) {
-      const found = await findContext(source);
-      if (!found) throw new Error(`${source.library} does not export ${source.module}`);
-      const definition = { ...found, name: `${source.name}-${run}` };
-      const endpoint = contextEndpoint(source.name);
-      const grpcUrl = `127.0.0.1:${await freePort()}`;
-      const host = await contextHost(definition, {
-        config: loadConfig({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers, LOG_LEVEL: 'silent' }),
-        grpcUrl,
-        endpoint,
-        groupPrefix: `observa.${run}.${source.name}.`,
-        registry,
-      });
-      hosts.push(host);
-      await host.start(0, '127.0.0.1');
-      contexts.push({ definition, url: grpcUrl, endpoint });
-    }
-    const gateway = await gatewayHost({
-      config: loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }),
-      contexts,
-      registry,
+    const platform = await startOneProcessPlatform([missions, accreditation], {
+      databaseUrl: database.url,
+      kafkaBrokers: (await kafkaBrokers()).join(','),
+      run: uniqueName('e2e'),
       identity: { env: { ...process.env, ...ENV, ...env } },
     });
-    try {
-      await gateway.listen(0, '127.0.0.1');
-    } catch (error) {
-      await gateway.close();
-      throw error;
-    }
-    return worldOn(gateway, {
+    return worldOn(platform.gateway, {
       mode: 'distributed',
       patience: PATIENCE,
-      kafkaPayloads: () => payloadsOn(contexts.map(({ definition }) => topicOf(definition.name))),
+      kafkaPayloads: () => payloadsOn(platform.topics),
       async close() {
-        await gateway.close();
-        await closeHosts();
+        await platform.close();
         await database.drop();
-        await dropTopics(contexts.map(({ definition }) => topicOf(definition.name)));
+        await dropTopics([...platform.topics]);
       },
     });
   } catch (error) {
-    await closeHosts();
     await database.drop();
     throw error;
   }

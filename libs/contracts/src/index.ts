@@ -16,3 +16,4 @@ export * from './operations-server.js';
 export * from './context-host.js';
 export * from './gateway-host.js';
 export * from './run-host.js';
+export * from './one-process-platform.js';
