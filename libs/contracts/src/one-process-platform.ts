@@ -39,7 +39,8 @@ export type OneProcessPlatform = {
   close(): Promise<void>;
 };
 
-const freePort = (): Promise<number> =>
+/** A loopback port nothing listens on right now (gRPC servers need one named up front). */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
