@@ -251,8 +251,6 @@ const inProcessModule = (config: AppConfig): DynamicModule => {
   };
 };
 
-  });
-
 const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
