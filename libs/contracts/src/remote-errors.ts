@@ -5,15 +5,7 @@
  * stays a 500 with the generic body, and the context logs the stack.
  */
 import { HttpException } from '@nestjs/common';
-import {
-  DomainRuleBroken,
-  Forbidden,
-  IdempotencyMismatch,
-  InvalidEvent,
-  NotFound,
-  VersionConflict,
-} from '#event-sourcing';
-import { ValidationFailed, type FieldError } from '#platform';
+import { DOMAIN_ERROR_CLASSES, ValidationFailed, type FieldError } from '#platform';
 import type { Failure } from './wire-messages.js';
 import { fromWireJson, toWireJson } from './wire-json.js';
 
@@ -21,15 +13,8 @@ export type ErrorClass = new (...args: never[]) => Error;
 
 export const INTERNAL_ERROR = 'InternalError';
 
-/** The domain's named errors; a context adds its own with `registerRemoteErrors`, most specific first. */
-const NAMED: ErrorClass[] = [
-  VersionConflict,
-  IdempotencyMismatch,
-  DomainRuleBroken,
-  NotFound,
-  Forbidden,
-  InvalidEvent,
-];
+/** The domain's named errors (the ones the problem filter maps); a context adds its own with `registerRemoteErrors`. */
+const NAMED: readonly ErrorClass[] = DOMAIN_ERROR_CLASSES;
 const custom: ErrorClass[] = [];
 
 /** Error classes of a context (subclasses of the named ones keep their own class and fields across the wire). */

@@ -30,7 +30,7 @@ export type ProblemDetails = {
 /** Our problem types are URNs: stable names, not pages someone must keep online. */
 export const problemType = (name: string): string => `urn:observa:problem:${name}`;
 
-type ErrorClass = abstract new (...args: never[]) => Error;
+type ErrorClass = new (...args: never[]) => Error;
 
 const DOMAIN_ERRORS: readonly (readonly [ErrorClass, number, string, string])[] = [
   [VersionConflict, 409, 'version-conflict', 'Version conflict'],
@@ -40,6 +40,9 @@ const DOMAIN_ERRORS: readonly (readonly [ErrorClass, number, string, string])[] 
   [Forbidden, 403, 'forbidden', 'Forbidden'],
   [InvalidEvent, 400, 'invalid-event', 'Invalid event'],
 ];
+
+/** The domain's named errors, once: what crosses a process boundary by name is what maps to a status here. */
+export const DOMAIN_ERROR_CLASSES: readonly ErrorClass[] = DOMAIN_ERRORS.map(([type]) => type);
 
 const plainProblem = (status: number, detail?: string): ProblemDetails => ({
   type: 'about:blank',
