@@ -27,10 +27,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
-import { CONFLICT_OF_INTEREST_QUESTIONS } from '#accreditation';
 import { normalizeEmail } from '#auth';
 import { createHttpApp, createLogger, loadConfig, localUrl, PinoLoggerService } from '#platform';
 import { AppModule } from '../../apps/standalone/src/app.module.js';
+import { anna } from '../e2e/applicants.js';
 import { type CpuBreakdown, averageBreakdown, cpuBetween, sampleCpu } from './cpu.js';
 import { checkpoint, serverDescription, withBenchDatabase } from './db.js';
 import { DOCUMENT_PLACEHOLDER, type LoadResult, type LoadRun, type LoadSetup } from './http-load.js';
@@ -49,24 +49,11 @@ const CLIENTS = [1, 8] as const;
 
 type Store = 'pglite' | 'postgres';
 
-/** A valid application (accreditation.e2e.spec.ts's Anna) whose document number the clients fill in. */
+/** The e2e specs' Anna, eligible under the Kyrgyz call, with a document number the clients fill in. */
 const applicationTemplate = (): string =>
   JSON.stringify({
-    delegation: 'DE',
-    role: 'LTO',
-    person: {
-      names: { latin: { given: 'Anna', family: 'Schmidtbauer' }, local: null },
-      dateOfBirth: '1980-05-17',
-      nationality: 'DE',
-      otherCitizenships: [],
-      identityDocument: { kind: 'passport', number: DOCUMENT_PLACEHOLDER, issuingCountry: 'DE' },
-      contacts: [{ kind: 'email', value: 'anna.schmidtbauer@example.org' }],
-      languages: ['de', 'en', 'ru'],
-      declarations: {
-        conflictsOfInterest: Object.fromEntries(CONFLICT_OF_INTEREST_QUESTIONS.map((q) => [q, false])),
-        documentsProvided: ['passport', 'photo'],
-      },
-    },
+    ...anna,
+    person: { ...anna.person, identityDocument: { ...anna.person.identityDocument, number: DOCUMENT_PLACEHOLDER } },
   });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
