@@ -30,7 +30,7 @@ import type { DataSource } from 'typeorm';
 import { normalizeEmail } from '#auth';
 import { createHttpApp, createLogger, loadConfig, localUrl, PinoLoggerService } from '#platform';
 import { AppModule } from '../../apps/standalone/src/app.module.js';
-import { anna } from '../e2e/applicants.js';
+import { anna } from '../e2e/fixtures.js';
 import { type CpuBreakdown, averageBreakdown, cpuBetween, sampleCpu } from './cpu.js';
 import { checkpoint, serverDescription, withBenchDatabase } from './db.js';
 import { DOCUMENT_PLACEHOLDER, type LoadResult, type LoadRun, type LoadSetup } from './http-load.js';

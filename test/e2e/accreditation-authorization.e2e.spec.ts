@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationStream, kyrgyzstan2023LtoCall } from '#accreditation';
 import { MISSION_ROLES, type MissionRole } from '#auth';
-import { noConflicts } from './applicants.js';
+import { noConflicts } from './fixtures.js';
 import { startDistributed } from './distributed.js';
 import { bearer, startStandalone, type World } from './harness.js';
 

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { applicationStream, kyrgyzstan2023LtoCall } from '#accreditation';
 import { findChainBreak } from '#event-sourcing';
 import { startDistributed } from './distributed.js';
-import { anna, boris, CSV, HEADER, kubat } from './applicants.js';
+import { anna, boris, CSV, HEADER, kazakhMission, kubat, kyrgyzMission } from './fixtures.js';
 import { bearer, startStandalone, type World } from './harness.js';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -64,26 +64,10 @@ describe.each([
     ({ token: analyst } = nurlan);
     ({ token: observer } = bakyt);
     ({ token: outsider } = dana);
-    const opened = await world.http
-      .post('/api/v1/missions')
-      .set(bearer(admin))
-      .send({
-        name: 'International Election Observation Mission, Kyrgyz Republic 2023',
-        organisation: 'CIS Interparliamentary Assembly',
-        hostCountry: 'KG',
-        election: { kind: 'parliamentary', date: '2023-11-30', rounds: 1 },
-      });
+    const opened = await world.http.post('/api/v1/missions').set(bearer(admin)).send(kyrgyzMission);
     expect(opened.status).toBe(201);
     missionId = opened.body.id;
-    const other = await world.http
-      .post('/api/v1/missions')
-      .set(bearer(admin))
-      .send({
-        name: 'Observation Mission, Republic of Kazakhstan 2020',
-        organisation: 'CIS Interparliamentary Assembly',
-        hostCountry: 'KZ',
-        election: { kind: 'parliamentary', date: '2021-01-10', rounds: 1 },
-      });
+    const other = await world.http.post('/api/v1/missions').set(bearer(admin)).send(kazakhMission);
     for (const [mission, user, role] of [
       [missionId, aigerim.userId, 'secretariat'],
       [missionId, nurlan.userId, 'analyst'],

@@ -3,23 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loginStreamId, userStreamId } from '#auth';
 import { missionStreamId } from '#missions';
 import { startDistributed } from './distributed.js';
+import { kazakhMission, kyrgyzMission } from './fixtures.js';
 import { ADMIN, bearer, signToken, startStandalone, type World } from './harness.js';
 
 const PROBLEM = /^application\/problem\+json/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const kyrgyzMission = {
-  name: 'International Election Observation Mission, Kyrgyz Republic 2023',
-  organisation: 'CIS Interparliamentary Assembly',
-  hostCountry: 'KG',
-  election: { kind: 'parliamentary', date: '2023-11-30', rounds: 1 },
-};
-const kazakhMission = {
-  name: 'Observation Mission, Republic of Kazakhstan 2020',
-  organisation: 'CIS Interparliamentary Assembly',
-  hostCountry: 'KZ',
-  election: { kind: 'parliamentary', date: '2021-01-10', rounds: 1 },
-};
 
 type Person = { email: string; password: string; userId: string; token: string };
 

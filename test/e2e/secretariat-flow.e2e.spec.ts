@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationStream, kyrgyzstan2023LtoCall } from '#accreditation';
 import { missionStreamId } from '#missions';
 import { startDistributed } from './distributed.js';
-import { anna, CSV } from './applicants.js';
+import { anna, CSV, kyrgyzMission } from './fixtures.js';
 import { bearer, startStandalone, type World } from './harness.js';
 
 const RULE_SET = 'kg-2023-parliamentary-lto';
@@ -53,15 +53,7 @@ describe.each([
   });
 
   it('lets the administrator open a mission, register staff and grant them roles', async () => {
-    const opened = await world.http
-      .post('/api/v1/missions')
-      .set(bearer(admin))
-      .send({
-        name: 'International Election Observation Mission, Kyrgyz Republic 2023',
-        organisation: 'CIS Interparliamentary Assembly',
-        hostCountry: 'KG',
-        election: { kind: 'parliamentary', date: '2023-11-30', rounds: 1 },
-      });
+    const opened = await world.http.post('/api/v1/missions').set(bearer(admin)).send(kyrgyzMission);
     expect(opened.status).toBe(201);
     missionId = opened.body.id;
 

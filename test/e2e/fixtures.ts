@@ -1,5 +1,18 @@
-/** Applicants and a roster the accreditation specs share: who they are decides what screening says. */
+/** What the e2e specs (and the HTTP bench) share: two missions, applicants whose facts decide what screening says, a roster. */
 import { CONFLICT_OF_INTEREST_QUESTIONS } from '#accreditation';
+
+export const kyrgyzMission = {
+  name: 'International Election Observation Mission, Kyrgyz Republic 2023',
+  organisation: 'CIS Interparliamentary Assembly',
+  hostCountry: 'KG',
+  election: { kind: 'parliamentary', date: '2023-11-30', rounds: 1 },
+};
+export const kazakhMission = {
+  name: 'Observation Mission, Republic of Kazakhstan 2020',
+  organisation: 'CIS Interparliamentary Assembly',
+  hostCountry: 'KZ',
+  election: { kind: 'parliamentary', date: '2021-01-10', rounds: 1 },
+};
 
 export const noConflicts = Object.fromEntries(CONFLICT_OF_INTEREST_QUESTIONS.map((q) => [q, false]));
 
