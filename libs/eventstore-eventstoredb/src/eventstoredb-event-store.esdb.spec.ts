@@ -10,7 +10,13 @@ import {
   type RecordedEvent as StoredEvent,
 } from '@kurrent/kurrentdb-client';
 import { parseConnectionString } from '@kurrent/kurrentdb-client/dist/Client/parseConnectionString.js';
-import { findChainBreak, InvalidEvent, VersionConflict, type ExpectedVersion } from '#event-sourcing';
+import {
+  findChainBreak,
+  InvalidEvent,
+  prepareForStore,
+  VersionConflict,
+  type ExpectedVersion,
+} from '#event-sourcing';
 import { eventStoreContract, newEvent } from '#testing';
 import {
   assertExpected,
@@ -95,8 +101,11 @@ describe('EventStoreDB adapter, without a server', () => {
   describe('metadata', () => {
     it('stores schema version and chain links in the metadata and reads back our envelope exactly', () => {
       const reported = { ...newEvent('IncidentReported', { text: 'урна', n: 1.5 }), schemaVersion: 2 };
-      const [first] = chainBatch(stream, [reported], null);
-      const later = chainBatch(stream, [newEvent(), newEvent()], { revision: 0n, hash: first.hash });
+      const [first] = chainBatch(prepareForStore(stream, [reported]), null);
+      const later = chainBatch(prepareForStore(stream, [newEvent(), newEvent()]), {
+        revision: 0n,
+        hash: first.hash,
+      });
 
       const written = toEventData(first);
       expect(written).toMatchObject({
@@ -126,7 +135,9 @@ describe('EventStoreDB adapter, without a server', () => {
     });
 
     it('refuses to guess the envelope of an event Observa did not write', () => {
-      const foreign = { ...asStored(stream, toEventData(chainBatch(stream, [newEvent()], null)[0]), 0n, 1n) };
+      const foreign = {
+        ...asStored(stream, toEventData(chainBatch(prepareForStore(stream, [newEvent()]), null)[0]), 0n, 1n),
+      };
       expect(() => toRecorded({ ...foreign, metadata: { occurredAt: 'now' } } as StoredEvent)).toThrow(
         /not written by Observa/,
       );

@@ -22,12 +22,11 @@ import {
   type AllStreamResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 import {
-  assertStorable,
   chainHash,
   comparePositions,
-  contentHash,
   expectedToString,
   IdempotencyMismatch,
+  prepareForStore,
   START,
   VersionConflict,
   type AppendResult,
@@ -42,6 +41,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StorableEvent,
   type SubscribeOptions,
 } from '#event-sourcing';
 
@@ -85,17 +85,14 @@ export const assertExpected = (streamId: string, expected: ExpectedVersion, head
 /** The state the server must find the stream in for our chain to be right. */
 export const streamStateAt = (head: StreamHead): AppendStreamState => (head ? head.revision : NO_STREAM);
 
-export const chainBatch = (
-  streamId: string,
-  events: readonly NewEvent[],
-  head: StreamHead,
-): ChainedEvent[] => {
+/** Chains events already validated and hashed by prepareForStore onto the stream's head. */
+export const chainBatch = (events: readonly StorableEvent[], head: StreamHead): ChainedEvent[] => {
   let previousHash = head?.hash ?? null;
   let streamVersion = head ? head.revision : -1n;
   return events.map((event) => {
-    const eventId = event.eventId.toLowerCase();
+    const eventId = event.eventId;
     streamVersion += 1n;
-    const hash = chainHash(previousHash, streamVersion, contentHash({ ...event, eventId, streamId }));
+    const hash = chainHash(previousHash, streamVersion, event.contentHash);
     const chained = { event, eventId, streamVersion, hash, previousHash };
     previousHash = hash;
     return chained;
@@ -171,7 +168,8 @@ export class EventStoreDbEventStore implements EventStore {
     events: readonly NewEvent[],
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
-    assertStorable(streamId, events);
+    // Validated, serialized and hashed once, however many times a lost race makes us chain again.
+    const prepared = prepareForStore(streamId, events);
     let actual: bigint | 'no_stream' = 'no_stream';
     for (let attempt = 1; attempt <= MAX_RACE_RETRIES; attempt++) {
       const recent = await this.readStream(streamId, {
@@ -184,7 +182,7 @@ export class EventStoreDbEventStore implements EventStore {
         recent.length > 0 ? { revision: recent[0].streamVersion, hash: recent[0].metadata.hash } : null;
       // A race lost with an exact expectation also ends here: the head we read again no longer matches.
       assertExpected(streamId, expected, head);
-      const chained = chainBatch(streamId, events, head);
+      const chained = chainBatch(prepared, head);
       try {
         const result = await this.client.appendToStream(streamId, chained.map(toEventData), {
           streamState: streamStateAt(head),
