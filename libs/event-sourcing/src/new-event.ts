@@ -79,8 +79,3 @@ export const prepareForStore = (streamId: string, events: readonly NewEvent[]): 
     return { ...event, eventId, dataJson, metadataJson, contentHash };
   });
 };
-
-/** For adapters that serialize on their own: the same checks, nothing returned. */
-export const assertStorable = (streamId: string, events: readonly NewEvent[]): void => {
-  prepareForStore(streamId, events);
-};
