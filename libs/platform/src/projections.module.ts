@@ -27,7 +27,8 @@ import {
 import { EVENT_TRANSPORT, InProcessTransport, type EventTransport, type Running } from '#messaging';
 import { Metrics } from './metrics.js';
 
-const LAG_COUNTED_UP_TO = 1_000_000;
+// A scrape counts rows: past this many, "at least" is all a dashboard needs (the relay counts to the same).
+const LAG_COUNTED_UP_TO = 100_000;
 
 /** false: the host keeps its projections registered but feeds none (a rebuild run from the command line). */
 export const FEED_PROJECTIONS = Symbol('FeedProjections');
@@ -51,7 +52,7 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     });
   }
 
-  /** Events of the projection's categories after its checkpoint (counted up to a million). */
+  /** Events of the projection's categories after its checkpoint (counted up to LAG_COUNTED_UP_TO). */
   async lagOf(projection: Projection): Promise<number> {
     await createCheckpointsTable(this.dataSource);
     const after = await loadCheckpoint(this.dataSource, projection.name);
