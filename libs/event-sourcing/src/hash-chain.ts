@@ -7,18 +7,31 @@
  */
 import { createHash } from 'node:crypto';
 import type { EventContext, RecordedEvent } from './envelope.js';
+import { InvalidEvent } from './errors.js';
+import { MAX_JSON_DEPTH } from './storable-json.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** JSON with object keys sorted, so a value read back from jsonb hashes as it was written. */
-export const canonicalJson = (value: unknown): string => {
+/**
+ * How deep canonicalJson goes: an event's data and metadata may nest MAX_JSON_DEPTH levels and the hashed
+ * content wraps them in one more object; commands, hashed for idempotency, wrap a request in a few more.
+ */
+export const MAX_CANONICAL_DEPTH = MAX_JSON_DEPTH + 8;
+
+const canonical = (value: unknown, depth: number): string => {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  // Refused by name before the recursion could run out of stack (a RangeError would be a 500).
+  if (depth >= MAX_CANONICAL_DEPTH)
+    throw new InvalidEvent(`the value is nested deeper than ${MAX_CANONICAL_DEPTH} levels`);
+  if (Array.isArray(value)) return `[${value.map((item) => canonical(item, depth + 1)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v, depth + 1)}`).join(',')}}`;
 };
+
+/** JSON with object keys sorted, so a value read back from jsonb hashes as it was written. */
+export const canonicalJson = (value: unknown): string => canonical(value, 0);
 
 export type HashedContent = {
   eventId: string;
@@ -58,7 +71,8 @@ export const findChainBreak = (events: readonly RecordedEvent[]): ChainBreak | n
   let expectedVersion = 0n;
   for (const event of events) {
     const at = { streamVersion: event.streamVersion, eventId: event.eventId };
-    if (event.streamVersion !== expectedVersion) return { ...at, reason: `expected version ${expectedVersion}` };
+    if (event.streamVersion !== expectedVersion)
+      return { ...at, reason: `expected version ${expectedVersion}` };
     if (event.metadata.previousHash !== previous) return { ...at, reason: 'previousHash does not match' };
     const recomputed = chainHash(
       previous,

@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './event-store.js';
 export * from './hash-chain.js';
 export * from './new-event.js';
+export * from './storable-json.js';
 export * from './event-id.js';
 export * from './decider.js';
 export * from './upcasting.js';

@@ -6,16 +6,25 @@
 import { createHash } from 'node:crypto';
 import { InvalidEvent } from './errors.js';
 import type { NewEvent } from './envelope.js';
+import { MAX_JSON_DEPTH, textProblem } from './storable-json.js';
 
 export const MAX_EVENT_BYTES = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Canonical JSON of a plain JSON value, refusing anything JSON cannot carry faithfully. */
-const storableJson = (value: unknown, path: string): string => {
+const storableText = (text: string, path: string): string => {
+  const problem = textProblem(text);
+  if (problem) throw new InvalidEvent(`${path} ${problem}`);
+  return JSON.stringify(text);
+};
+
+/**
+ * Canonical JSON of a plain JSON value, refusing anything JSON or Postgres cannot carry faithfully.
+ * `depth` counts the containers around `value`; the bound keeps this recursion far from the stack's end.
+ */
+const storableJson = (value: unknown, path: string, depth = 0): string => {
   switch (typeof value) {
     case 'string':
-      if (value.includes('\u0000')) throw new InvalidEvent(`${path} contains a NUL character`);
-      return JSON.stringify(value);
+      return storableText(value, path);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
@@ -23,8 +32,10 @@ const storableJson = (value: unknown, path: string): string => {
       return JSON.stringify(value);
     case 'object': {
       if (value === null) return 'null';
+      if (depth >= MAX_JSON_DEPTH)
+        throw new InvalidEvent(`${path} is nested deeper than ${MAX_JSON_DEPTH} levels`);
       if (Array.isArray(value))
-        return `[${value.map((item, i) => storableJson(item, `${path}[${i}]`)).join(',')}]`;
+        return `[${value.map((item, i) => storableJson(item, `${path}[${i}]`, depth + 1)).join(',')}]`;
       const prototype = Object.getPrototypeOf(value);
       if (prototype !== Object.prototype && prototype !== null)
         throw new InvalidEvent(`${path} is not a plain JSON object`);
@@ -32,7 +43,10 @@ const storableJson = (value: unknown, path: string): string => {
       const parts: string[] = [];
       for (const key of keys) {
         const item = (value as Record<string, unknown>)[key];
-        if (item !== undefined) parts.push(`${JSON.stringify(key)}:${storableJson(item, `${path}.${key}`)}`);
+        if (item !== undefined)
+          parts.push(
+            `${storableText(key, `${path} key ${JSON.stringify(key)}`)}:${storableJson(item, `${path}.${key}`, depth + 1)}`,
+          );
       }
       return `{${parts.join(',')}}`;
     }

@@ -1,7 +1,7 @@
 /** The shared HTTP edge on a throwaway controller: what every app gets from createHttpApp. */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Body, Controller, Get, Logger, Post, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Get, Logger, Param, Post, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { IsInt, IsString, Min } from 'class-validator';
 import request from 'supertest';
@@ -10,6 +10,7 @@ import { loadConfig } from './config.js';
 import { currentCorrelationId } from './correlation.js';
 import { createHttpApp, localUrl } from './http-app.js';
 import { createLogger, PinoLoggerService } from './logging.js';
+import { MAX_BODY_DEPTH } from './storable-input.js';
 
 class ReportIncident {
   @IsString() summary!: string;
@@ -24,6 +25,11 @@ class ProbeController {
   report(@Body() incident: ReportIncident) {
     this.logger.log('incident received');
     return { summary: incident.summary.length, correlationId: currentCorrelationId() ?? null };
+  }
+
+  @Get('stations/:code')
+  station(@Param('code') code: string) {
+    return { code };
   }
 
   @Get('conflict')
@@ -119,6 +125,43 @@ describe('the shared HTTP edge', () => {
       'summary',
       'votes',
     ]);
+  });
+
+  it('refuses a body nested 10 000 deep with 400 naming the field, where it used to overflow the stack', async () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const response = await request(app.getHttpServer())
+      .post('/api/v1/probe/incidents')
+      .set('content-type', 'application/json')
+      .send(`{"summary":${deep},"severity":1}`);
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(PROBLEM);
+    const problem = JSON.parse(response.text);
+    expect(problem).toMatchObject({ type: 'urn:observa:problem:validation', status: 400 });
+    expect(problem.errors).toEqual([
+      {
+        field: ['summary', ...Array<number>(MAX_BODY_DEPTH - 1).fill(0)].join('.'),
+        message: `is nested deeper than ${MAX_BODY_DEPTH} levels`,
+      },
+    ]);
+  });
+
+  it('refuses a lone surrogate in the body and a NUL in a path parameter, naming where', async () => {
+    const body = await request(app.getHttpServer())
+      .post('/api/v1/probe/incidents')
+      .set('content-type', 'application/json')
+      .send('{"summary":"seal \\ud800 broken","severity":1}');
+    expect(body.status).toBe(400);
+    expect(JSON.parse(body.text).errors).toEqual([
+      { field: 'summary', message: 'contains a lone UTF-16 surrogate U+D800 (at 5)' },
+    ]);
+    const param = await request(app.getHttpServer()).get('/api/v1/probe/stations/KG%00-12');
+    expect(param.status).toBe(400);
+    expect(param.headers['content-type']).toMatch(PROBLEM);
+    expect(JSON.parse(param.text).errors).toEqual([
+      { field: 'code', message: 'contains a NUL character (at 2)' },
+    ]);
+    const ok = await request(app.getHttpServer()).get('/api/v1/probe/stations/KG-%F0%9F%97%B3');
+    expect(ok.body).toEqual({ code: 'KG-🗳' });
   });
 
   it('answers a body over the configured limit with 413', async () => {

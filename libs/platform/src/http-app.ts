@@ -7,6 +7,7 @@ import { correlationMiddleware } from './correlation.js';
 import { createLogger, PinoLoggerService, requestLogMiddleware } from './logging.js';
 import { setupOpenApi, type OpenApiOptions } from './openapi.js';
 import { ProblemFilter } from './problem.js';
+import { refuseUnstorableBody, StorableTextPipe } from './storable-input.js';
 import { createValidationPipe } from './validation.js';
 
 export const API_PREFIX = 'api/v1';
@@ -38,10 +39,11 @@ export const createHttpApp = async (
   app.use(correlationMiddleware);
   app.use(requestLogMiddleware(logger.pino));
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  app.use(refuseUnstorableBody);
 
   app.setGlobalPrefix(API_PREFIX, { exclude: [...UNPREFIXED_PATHS] });
   app.useGlobalFilters(new ProblemFilter());
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
   setupOpenApi(app, options.openApi);
   return app;
 };

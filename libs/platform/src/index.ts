@@ -2,6 +2,7 @@ export * from './config.js';
 export * from './correlation.js';
 export * from './logging.js';
 export * from './validation.js';
+export * from './storable-input.js';
 export * from './problem.js';
 export * from './metrics.js';
 export * from './health.js';

@@ -4,6 +4,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { DomainRuleBroken, nameBasedUuid, NotFound } from '#event-sourcing';
+import { ValidationFailed } from '#platform';
 import type { RuleSet } from '../domain/eligibility.js';
 import { validateRuleSet } from '../domain/eligibility.validate.js';
 import { AccreditationDesk, replyOf } from './accreditation-desk.js';
@@ -21,7 +22,7 @@ import {
 } from './commands.js';
 import { ApplicationRow } from './read-models.js';
 import { applicationOfRow } from './roster-row.js';
-import { readRoster, UnreadableRoster } from './roster.js';
+import { readRoster, UnreadableRoster, unstorableCells } from './roster.js';
 
 /** Rule set problems, named by where they are: the edge answers 400 with each of them. */
 export class InvalidRuleSet extends Error {
@@ -146,6 +147,8 @@ export class ImportApplicationsHandler implements ICommandHandler<ImportApplicat
       throw new BadRequestException(
         `the file has ${rows.length} rows; at most ${MAX_IMPORT_ROWS} are taken at once`,
       );
+    const unstorable = unstorableCells(rows);
+    if (unstorable.length > 0) throw new ValidationFailed(unstorable);
 
     const report: ImportRowReport[] = [];
     for (const row of rows) {

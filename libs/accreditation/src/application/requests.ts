@@ -1,24 +1,53 @@
 /** The request bodies and query strings of the accreditation routes, checked by class-validator at the edge. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IsCalendarDate } from '#platform';
 import {
   ArrayMaxSize,
+  buildMessage,
   IsArray,
   IsIn,
   IsISO8601,
-  IsObject,
   IsOptional,
   IsString,
   Length,
   Matches,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { ROLES, type ApplicationStatus, type ObserverRole } from '../domain/application.js';
-import { DOCUMENT_KINDS, type DocumentKind } from '../domain/eligibility.js';
+import { CONFLICT_OF_INTEREST_QUESTIONS, DOCUMENT_KINDS, type DocumentKind } from '../domain/eligibility.js';
 
 const COUNTRY = /^[A-Z]{2}$/;
 const LANGUAGE = /^[a-z]{2}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The longest text each field of a person takes; an imported row is held to the same (roster-row.ts). */
+export const PERSON_TEXT_LIMITS = {
+  name: 200,
+  documentNumber: 50,
+  contact: 320,
+} as const;
+
+/** Only the known questions, each answered true or false: nothing else rides along into the sealed person. */
+const IsConflictAnswers = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isConflictAnswers',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.entries(value).every(
+          ([question, answer]) =>
+            (CONFLICT_OF_INTEREST_QUESTIONS as readonly string[]).includes(question) &&
+            typeof answer === 'boolean',
+        ),
+      defaultMessage: buildMessage(
+        () =>
+          `$property must answer known questions (${CONFLICT_OF_INTEREST_QUESTIONS.join(', ')}) with true or false`,
+      ),
+    },
+  });
 export const STATUSES: readonly ApplicationStatus[] = [
   'submitted',
   'screened',
@@ -33,8 +62,8 @@ export const STATUSES: readonly ApplicationStatus[] = [
 ];
 
 export class PersonNameBody {
-  @ApiProperty({ example: 'Anna' }) @IsString() @Length(1, 200) given!: string;
-  @ApiProperty({ example: 'Schmidt' }) @IsString() @Length(1, 200) family!: string;
+  @ApiProperty({ example: 'Anna' }) @IsString() @Length(1, PERSON_TEXT_LIMITS.name) given!: string;
+  @ApiProperty({ example: 'Schmidt' }) @IsString() @Length(1, PERSON_TEXT_LIMITS.name) family!: string;
 }
 
 export class LocalNameBody extends PersonNameBody {
@@ -55,7 +84,10 @@ export class NamesBody {
 export class IdentityDocumentBody {
   @ApiProperty({ enum: ['passport', 'national-id'] }) @IsIn(['passport', 'national-id']) kind!:
     'passport' | 'national-id';
-  @ApiProperty({ example: 'C01X00T47' }) @IsString() @Length(1, 50) number!: string;
+  @ApiProperty({ example: 'C01X00T47' })
+  @IsString()
+  @Length(1, PERSON_TEXT_LIMITS.documentNumber)
+  number!: string;
   @ApiProperty({ example: 'DE' })
   @Matches(COUNTRY, { message: 'issuingCountry must be an ISO 3166 alpha-2 code' })
   issuingCountry!: string;
@@ -64,7 +96,7 @@ export class IdentityDocumentBody {
 export class ContactBody {
   @ApiProperty({ enum: ['email', 'phone', 'messenger'] }) @IsIn(['email', 'phone', 'messenger']) kind!:
     'email' | 'phone' | 'messenger';
-  @ApiProperty() @IsString() @Length(1, 320) value!: string;
+  @ApiProperty() @IsString() @Length(1, PERSON_TEXT_LIMITS.contact) value!: string;
 }
 
 export class DeclarationsBody {
@@ -73,10 +105,11 @@ export class DeclarationsBody {
     type: 'object',
     additionalProperties: { type: 'boolean' },
   })
-  @IsObject()
+  @IsConflictAnswers()
   conflictsOfInterest!: Record<string, boolean>;
   @ApiProperty({ enum: DOCUMENT_KINDS, isArray: true })
   @IsArray()
+  @ArrayMaxSize(DOCUMENT_KINDS.length)
   @IsIn(DOCUMENT_KINDS, { each: true })
   documentsProvided!: DocumentKind[];
 }
@@ -84,7 +117,7 @@ export class DeclarationsBody {
 export class PersonBody {
   @ApiProperty({ type: NamesBody }) @ValidateNested() @Type(() => NamesBody) names!: NamesBody;
   @ApiProperty({ example: '1980-05-17' })
-  @Matches(DATE, { message: 'dateOfBirth must be a date as YYYY-MM-DD' })
+  @IsCalendarDate()
   dateOfBirth!: string;
   @ApiProperty({ example: 'DE' })
   @Matches(COUNTRY, { message: 'nationality must be an ISO 3166 alpha-2 code' })

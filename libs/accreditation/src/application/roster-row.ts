@@ -19,6 +19,7 @@ import {
   type ConflictOfInterestQuestion,
   type DocumentKind,
 } from '../domain/eligibility.js';
+import { PERSON_TEXT_LIMITS } from './requests.js';
 import type { RosterRow } from './roster.js';
 
 export type RowApplication = {
@@ -30,6 +31,17 @@ export type FieldProblem = { readonly field: string; readonly message: string };
 
 const COUNTRY = /^[A-Z]{2}$/;
 const LANGUAGE = /^[a-z]{2}$/;
+const SCRIPT = /^[A-Z][a-z]{3}$/;
+/** The same bounds as a submitted person's fields (requests.ts): a row is no way around them. */
+const LONGEST: Readonly<Record<string, number>> = {
+  given_name: PERSON_TEXT_LIMITS.name,
+  family_name: PERSON_TEXT_LIMITS.name,
+  local_given_name: PERSON_TEXT_LIMITS.name,
+  local_family_name: PERSON_TEXT_LIMITS.name,
+  document_number: PERSON_TEXT_LIMITS.documentNumber,
+  email: PERSON_TEXT_LIMITS.contact,
+  phone: PERSON_TEXT_LIMITS.contact,
+};
 const list = (text: string | undefined): string[] =>
   (text ?? '')
     .split(/[;,]/)
@@ -41,6 +53,11 @@ export const applicationOfRow = (
 ): { readonly application: RowApplication } | { readonly errors: FieldProblem[] } => {
   const errors: FieldProblem[] = [];
   const cell = (field: string) => row.cells[field] ?? '';
+  for (const [field, longest] of Object.entries(LONGEST))
+    if (cell(field).length > longest)
+      errors.push({ field, message: `must be at most ${longest} characters` });
+  if (cell('local_script') && !SCRIPT.test(cell('local_script')))
+    errors.push({ field: 'local_script', message: 'must be an ISO 15924 code such as Cyrl' });
   const required = (field: string): string => {
     const value = cell(field);
     if (!value) errors.push({ field, message: 'is required' });

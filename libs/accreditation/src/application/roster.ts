@@ -4,6 +4,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { textProblem } from '#event-sourcing';
 import type { ImportFormat } from './commands.js';
 
 export type RosterRow = { readonly row: number; readonly cells: Readonly<Record<string, string>> };
@@ -82,3 +83,24 @@ const readXlsx = async (content: Buffer): Promise<RosterRow[]> => {
 
 export const readRoster = (format: ImportFormat, content: Buffer): Promise<RosterRow[]> =>
   format === 'csv' ? Promise.resolve(readCsv(content)) : readXlsx(content);
+
+/**
+ * Every cell that holds what storage cannot (a NUL character, a lone UTF-16 surrogate), named
+ * `row 4.given_name`. Such a file is refused whole: it is damaged or hostile, not a row with a typo.
+ */
+export const unstorableCells = (
+  rows: readonly RosterRow[],
+): { readonly field: string; readonly message: string }[] =>
+  rows.flatMap((row) =>
+    Object.entries(row.cells).flatMap(([column, text]) => {
+      const problem = textProblem(text);
+      return problem
+        ? [
+            {
+              field: `row ${row.row}.${textProblem(column) ? JSON.stringify(column).slice(1, -1) : column}`,
+              message: problem,
+            },
+          ]
+        : [];
+    }),
+  );

@@ -6,6 +6,8 @@
  * transaction would wait behind it forever).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { InvalidEvent } from '../errors.js';
+import { findUnstorableJson, MAX_JSON_DEPTH } from '../storable-json.js';
 import { PersonErasedError, type PersonalDataVault, type SealedPersonalData } from './vault.js';
 
 /** Runs one statement and answers its rows: `pool.query(...).rows`, or TypeORM's `manager.query`. */
@@ -61,6 +63,13 @@ export class PostgresPersonalDataVault implements PersonalDataVault {
 
   async encrypt(personId: string, value: unknown): Promise<SealedPersonalData> {
     assertPersonId(personId);
+    // The store never sees inside the ciphertext, but the read models get the plaintext back: refuse here
+    // what their text and jsonb columns cannot hold, or a projection would stall on it later.
+    const unstorable = findUnstorableJson(value, MAX_JSON_DEPTH);
+    if (unstorable)
+      throw new InvalidEvent(
+        `personal data at ${unstorable.path.join('.') || '(top)'} ${unstorable.problem}`,
+      );
     // Two writers may race to make the first key: the loser's insert does nothing and both read the winner's.
     await this.sql(
       'INSERT INTO observa_person_keys (person_id, key) VALUES ($1, $2) ON CONFLICT (person_id) DO NOTHING',

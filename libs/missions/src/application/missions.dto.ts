@@ -1,6 +1,7 @@
 /** The request bodies of the missions routes: shapes checked here, business rules in the decider. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IsCalendarDate } from '#platform';
 import {
   IsDefined,
   IsIn,
@@ -18,7 +19,6 @@ import {
 import { ELECTION_KINDS, STAFF_ROLES, type ElectionKind, type StaffRole } from '../domain/mission.js';
 
 const ALPHA_2 = /^[A-Za-z]{2}$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class ElectionRequest {
   @ApiProperty({ enum: ELECTION_KINDS })
@@ -26,8 +26,7 @@ export class ElectionRequest {
   readonly kind!: ElectionKind;
 
   @ApiProperty({ example: '2023-11-30', description: 'election day (first round), YYYY-MM-DD' })
-  @IsString()
-  @Matches(ISO_DATE, { message: 'date must be YYYY-MM-DD' })
+  @IsCalendarDate()
   readonly date!: string;
 
   @ApiProperty({ minimum: 1, maximum: 10, example: 1 })
