@@ -1,6 +1,14 @@
 /** Request DTOs are checked by class-validator; a refusal names each offending field. */
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
-import { buildMessage, ValidateBy, type ValidationError, type ValidationOptions } from 'class-validator';
+import { applyDecorators, BadRequestException, ValidationPipe } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import {
+  buildMessage,
+  IsObject,
+  ValidateBy,
+  ValidateNested,
+  type ValidationError,
+  type ValidationOptions,
+} from 'class-validator';
 
 export type FieldError = { readonly field: string; readonly message: string };
 
@@ -56,3 +64,10 @@ export const IsCalendarDate = (options?: ValidationOptions): PropertyDecorator =
     },
     options,
   );
+
+/**
+ * A field holding one object of class `type`, checked field by field. ValidateNested alone takes a list
+ * too (it checks each item, so `[]` passed with no errors and the route met a list where it read fields).
+ */
+export const NestedObject = (type: () => new () => object): PropertyDecorator =>
+  applyDecorators(IsObject(), ValidateNested(), Type(type));

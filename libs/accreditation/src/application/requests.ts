@@ -1,13 +1,14 @@
 /** The request bodies and query strings of the accreditation routes, checked by class-validator at the edge. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsCalendarDate } from '#platform';
+import { IsCalendarDate, NestedObject } from '#platform';
 import {
   ArrayMaxSize,
   buildMessage,
   IsArray,
   IsIn,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -73,11 +74,10 @@ export class LocalNameBody extends PersonNameBody {
 }
 
 export class NamesBody {
-  @ApiProperty({ type: PersonNameBody }) @ValidateNested() @Type(() => PersonNameBody) latin!: PersonNameBody;
+  @ApiProperty({ type: PersonNameBody }) @NestedObject(() => PersonNameBody) latin!: PersonNameBody;
   @ApiPropertyOptional({ type: LocalNameBody, nullable: true })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => LocalNameBody)
+  @NestedObject(() => LocalNameBody)
   local!: LocalNameBody | null;
 }
 
@@ -115,7 +115,7 @@ export class DeclarationsBody {
 }
 
 export class PersonBody {
-  @ApiProperty({ type: NamesBody }) @ValidateNested() @Type(() => NamesBody) names!: NamesBody;
+  @ApiProperty({ type: NamesBody }) @NestedObject(() => NamesBody) names!: NamesBody;
   @ApiProperty({ example: '1980-05-17' })
   @IsCalendarDate()
   dateOfBirth!: string;
@@ -128,12 +128,12 @@ export class PersonBody {
   @Matches(COUNTRY, { each: true, message: 'each of otherCitizenships must be an ISO 3166 alpha-2 code' })
   otherCitizenships!: string[];
   @ApiProperty({ type: IdentityDocumentBody })
-  @ValidateNested()
-  @Type(() => IdentityDocumentBody)
+  @NestedObject(() => IdentityDocumentBody)
   identityDocument!: IdentityDocumentBody;
   @ApiProperty({ type: [ContactBody] })
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ContactBody)
   contacts!: ContactBody[];
@@ -143,8 +143,7 @@ export class PersonBody {
   @Matches(LANGUAGE, { each: true, message: 'each of languages must be an ISO 639-1 code' })
   languages!: string[];
   @ApiProperty({ type: DeclarationsBody })
-  @ValidateNested()
-  @Type(() => DeclarationsBody)
+  @NestedObject(() => DeclarationsBody)
   declarations!: DeclarationsBody;
 }
 
@@ -153,7 +152,7 @@ export class SubmitApplicationBody {
   @Matches(COUNTRY, { message: 'delegation must be an ISO 3166 alpha-2 code' })
   delegation!: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: ObserverRole;
-  @ApiProperty({ type: PersonBody }) @ValidateNested() @Type(() => PersonBody) person!: PersonBody;
+  @ApiProperty({ type: PersonBody }) @NestedObject(() => PersonBody) person!: PersonBody;
 }
 
 export class ScreenBody {

@@ -88,6 +88,50 @@ describe('a rule set is checked before anyone is screened against it', () => {
       { at: 'rules', problem: 'must list at least one rule' },
     ]));
 
+  it.each([2_147_483_648, 1e308, -1, 1.5])(
+    'refuses version %p: the read model keeps versions in an int column',
+    (version) =>
+      expect(validateRuleSet({ ...kyrgyzCall, version })).toEqual([
+        {
+          at: 'version',
+          problem:
+            version > 1 && Number.isInteger(version)
+              ? 'must be at most 2147483647'
+              : 'must be a whole number from 1',
+        },
+      ]),
+  );
+
+  it('takes the largest version the column holds', () =>
+    expect(validateRuleSet({ ...kyrgyzCall, version: 2_147_483_647 })).toEqual([]));
+
+  it('bounds every text and list, and refuses fields it does not know', () =>
+    expect(
+      validateRuleSet({
+        ...kyrgyzCall,
+        id: 'x'.repeat(201),
+        note: 'stored along silently before',
+        election: { ...kyrgyzCall.election, kind: 'k'.repeat(101), extra: 1 },
+        rules: [
+          { kind: 'excluded-nationality', countries: Array(301).fill('KG'), reason: 'r'.repeat(2001) },
+          { kind: 'must-be-non-partisan', payload: [[[]]] },
+        ],
+      }),
+    ).toEqual([
+      { at: 'note', problem: 'is not a field of a rule set' },
+      { at: 'id', problem: 'must be at most 200 characters' },
+      { at: 'election.extra', problem: 'is not a field of a rule set' },
+      { at: 'election.kind', problem: 'must be at most 100 characters' },
+      { at: 'rules[0].countries', problem: 'must list at most 300 items' },
+      { at: 'rules[0].reason', problem: 'must be at most 2000 characters' },
+      { at: 'rules[1].payload', problem: 'is not a field of a rule set' },
+    ]));
+
+  it('takes at most 50 rules', () =>
+    expect(validateRuleSet(withRules(...Array(51).fill({ kind: 'must-be-non-partisan' })))).toEqual([
+      { at: 'rules', problem: 'must list at most 50 rules' },
+    ]));
+
   it('refuses what is not a rule set at all', () =>
     expect(validateRuleSet('everyone may observe')).toEqual([
       { at: '', problem: 'a rule set must be an object' },

@@ -1,21 +1,7 @@
 /** The request bodies of the missions routes: shapes checked here, business rules in the decider. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsCalendarDate } from '#platform';
-import {
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsCalendarDate, NestedObject } from '#platform';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ELECTION_KINDS, STAFF_ROLES, type ElectionKind, type StaffRole } from '../domain/mission.js';
 
 const ALPHA_2 = /^[A-Za-z]{2}$/;
@@ -55,10 +41,7 @@ export class OpenMissionRequest {
   readonly hostCountry!: string;
 
   @ApiProperty({ type: ElectionRequest })
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => ElectionRequest)
+  @NestedObject(() => ElectionRequest)
   readonly election!: ElectionRequest;
 }
 
