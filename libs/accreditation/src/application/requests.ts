@@ -13,6 +13,7 @@ import {
   IsString,
   Length,
   Matches,
+  MaxLength,
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
@@ -49,6 +50,7 @@ const IsConflictAnswers = (): PropertyDecorator =>
       ),
     },
   });
+
 export const STATUSES: readonly ApplicationStatus[] = [
   'submitted',
   'screened',
@@ -176,8 +178,15 @@ export class AccreditationRequestBody {
 
 export class GrantBody {
   @ApiProperty({ example: 'KG-LTO-0001' }) @IsString() @Length(1, 100) badgeNumber!: string;
-  @ApiProperty({ example: '2023-11-01T00:00:00Z' }) @IsISO8601({ strict: true }) validFrom!: string;
-  @ApiProperty({ example: '2023-12-15T00:00:00Z' }) @IsISO8601({ strict: true }) validTo!: string;
+  // ISO 8601 allows any number of fractional digits; nobody needs more than nanoseconds.
+  @ApiProperty({ example: '2023-11-01T00:00:00Z' })
+  @IsISO8601({ strict: true })
+  @MaxLength(40)
+  validFrom!: string;
+  @ApiProperty({ example: '2023-12-15T00:00:00Z' })
+  @IsISO8601({ strict: true })
+  @MaxLength(40)
+  validTo!: string;
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()

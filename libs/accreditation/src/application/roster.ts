@@ -5,6 +5,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { textProblem } from '#event-sourcing';
+import { fieldPath } from '#platform';
 import type { ImportFormat } from './commands.js';
 
 export type RosterRow = { readonly row: number; readonly cells: Readonly<Record<string, string>> };
@@ -94,13 +95,6 @@ export const unstorableCells = (
   rows.flatMap((row) =>
     Object.entries(row.cells).flatMap(([column, text]) => {
       const problem = textProblem(text);
-      return problem
-        ? [
-            {
-              field: `row ${row.row}.${textProblem(column) ? JSON.stringify(column).slice(1, -1) : column}`,
-              message: problem,
-            },
-          ]
-        : [];
+      return problem ? [{ field: fieldPath([`row ${row.row}`, column]), message: problem }] : [];
     }),
   );
