@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openDatabase, type Database } from '#eventstore-postgres';
 import { createTestDatabase, type TestDatabase } from '#testing';
 import { PostgresPersonalDataVault, sqlOnPool } from './postgres-vault.js';
+import { InvalidEvent } from '../errors.js';
 import { PersonErasedError } from './vault.js';
 
 const anna = {
@@ -37,6 +38,21 @@ const specsOn = (name: string, open: () => Promise<{ database: Database; cleanup
       });
       expect(await vault.decrypt(sealed)).toEqual(anna);
       expect(await vault.erasedAt(personId)).toBeNull();
+    });
+
+    it('refuses to seal what the read models could not hold once opened', async () => {
+      const personId = randomUUID();
+      const lone = { ...anna, contacts: [{ kind: 'email', value: 'anna@example.org\ud800' }] };
+      await expect(vault.encrypt(personId, lone)).rejects.toThrow(InvalidEvent);
+      await expect(vault.encrypt(personId, lone)).rejects.toThrow(
+        'personal data at contacts.0.value contains a lone UTF-16 surrogate U+D800',
+      );
+      await expect(
+        vault.encrypt(personId, { names: { latin: { given: 'An\u0000na', family: 'S' } } }),
+      ).rejects.toThrow('personal data at names.latin.given contains a NUL character');
+      // An emoji is a valid surrogate pair: sealed and opened whole.
+      const emoji = { ...anna, names: { latin: { given: 'Anna 🗳️', family: 'Schmidt' } } };
+      expect(await vault.decrypt(await vault.encrypt(personId, emoji))).toEqual(emoji);
     });
 
     it('seals so that no plaintext shows, with a fresh nonce each time', async () => {
