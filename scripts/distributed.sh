@@ -17,6 +17,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The pinned Node (README "Runtime"), as under `npm run`, also when this script is run by hand.
+PATH="$ROOT/node_modules/.bin:$PATH"
 RUN_DIR="${OBSERVA_RUN_DIR:-$ROOT/data/distributed}"
 DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/observa}"
 GATEWAY_PORT="${GATEWAY_PORT:-3000}"
@@ -156,6 +158,7 @@ start() {
   done
   mkdir -p "$RUN_DIR"
   command -v node >/dev/null || die "node not found"
+  log "node $(node --version)"
 
   kafka_up
   database_up

@@ -17,7 +17,7 @@ try {
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port);
   const store = app.get<StoreDescription>(STORE_DESCRIPTION);
-  logger.log(`Observa listening on ${localUrl(app)} (store: ${store.describe})`);
+  logger.log(`Observa listening on ${localUrl(app)} (store: ${store.describe}, node ${process.version})`);
 } catch (error) {
   // A failure inside a module comes with its stack in the line Nest logged just before.
   logger.fatal(`Observa could not start: ${error instanceof Error ? error.message : String(error)}`);
