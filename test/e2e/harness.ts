@@ -112,7 +112,12 @@ export const startStandalone = async ({
   env = {},
   dataDir = 'memory://',
 }: StandaloneOptions = {}): Promise<World> => {
-  const config = loadConfig({ OBSERVA_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  // The tests speak for many clients from one address with X-Forwarded-For, as a proxy on loopback would.
+  const config = loadConfig({
+    OBSERVA_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    OBSERVA_TRUST_PROXY: 'loopback',
+  });
   const variables = { ...ENV, ...env };
   const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
   Object.assign(process.env, variables);

@@ -29,6 +29,22 @@ describe.each([
   const versionOf = async (streamId: string) =>
     (await world.store.readStream(streamId)).at(-1)?.streamVersion;
 
+  /** The login attempts recorded for an email since the suite began (login streams are per UTC day). */
+  const loginsOf = async (email: string) => {
+    const days = [...new Set([startedAt, new Date()].map((at) => loginStreamId(email, at.toISOString())))];
+    return (await Promise.all(days.map((stream) => world.store.readStream(stream)))).flat();
+  };
+  const startedAt = new Date();
+
+  /** Refused logins as /metrics counts them, all reasons together. */
+  const refusals = async () => {
+    const text: string = (await world.http.get('/metrics')).text;
+    return [...text.matchAll(/^observa_login_refusals_total\{[^}]*\} (\d+)$/gm)].reduce(
+      (sum, [, count]) => sum + Number(count),
+      0,
+    );
+  };
+
   const grant = async (mission: string, userId: string, role: string) => {
     const response = await world.http
       .post(`/api/v1/missions/${mission}/staff`)
@@ -494,21 +510,22 @@ describe.each([
       ).toBe(bakyt.userId);
     });
 
-    it('refuses a wrong password with 401, and records every attempt on the user stream', async () => {
+    it('refuses a wrong password with 401, and records every attempt on the day’s login stream', async () => {
       const response = await world.http
         .post('/api/v1/auth/token')
         .send({ email: bakyt.email, password: 'not-the-password' });
       expect(response.status).toBe(401);
       expect(response.headers['content-type']).toMatch(PROBLEM);
-      const logins = (await world.store.readStream(userStreamId(bakyt.userId))).filter((e) =>
-        e.type.startsWith('Login'),
-      );
+      const logins = await loginsOf(bakyt.email);
       expect(logins.map((e) => [e.type, e.data.reason])).toEqual([
         ['LoginSucceeded', undefined], // beforeAll
         ['LoginSucceeded', undefined],
         ['LoginFailed', 'wrong-password'],
       ]);
       expect(logins.at(-1)?.data).toMatchObject({ userId: bakyt.userId, address: expect.any(String) });
+      // The account's own stream holds none of them: checking a password never folds the login history.
+      const own = await world.store.readStream(userStreamId(bakyt.userId));
+      expect(own.filter((e) => e.type.startsWith('Login'))).toEqual([]);
     });
 
     it('refuses an unknown email with the same 401, recorded on a login stream by the email digest', async () => {
@@ -517,13 +534,15 @@ describe.each([
         .send({ email: 'nobody@nowhere.example', password: 'not-the-password' });
       expect(response.status).toBe(401);
       expect(response.body.detail).toBe('The email or the password is wrong.');
-      const [failed] = await world.store.readStream(loginStreamId('nobody@nowhere.example'));
+      const [failed] = await loginsOf('nobody@nowhere.example');
       expect(failed).toMatchObject({ type: 'LoginFailed', data: { reason: 'unknown-user' } });
+      expect(failed.data).not.toHaveProperty('userId');
     });
 
-    it('slows and then refuses repeated failures with 429 and Retry-After, recording the throttled attempt', async () => {
+    it('slows and then refuses repeated failures with 429 and Retry-After, counting what it refused', async () => {
       const email = 'guessed@mission.example';
-      const userId = await world.registerUser(email, 'the-real-password-9');
+      await world.registerUser(email, 'the-real-password-9');
+      const refusalsBefore = await refusals();
       const statuses: number[] = [];
       let refused;
       for (let attempt = 0; attempt < 8 && !refused; attempt++) {
@@ -538,16 +557,46 @@ describe.each([
       expect(refused?.status).toBe(429);
       expect(refused?.headers['content-type']).toMatch(PROBLEM);
       expect(Number(refused?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-      // Even the right password is refused while the throttle holds.
+      // Even the right password is refused while the throttle holds, from this address.
       const right = await world.http
         .post('/api/v1/auth/token')
         .send({ email, password: 'the-real-password-9' });
       expect(right.status).toBe(429);
-      const reasons = (await world.store.readStream(userStreamId(userId)))
-        .filter((e) => e.type === 'LoginFailed')
-        .map((e) => e.data.reason);
-      expect(reasons.slice(0, 4)).toEqual(Array(4).fill('wrong-password'));
-      expect(reasons.slice(-2)).toEqual(['throttled', 'throttled']);
+      // Refused attempts are counted, not stored: a guesser cannot grow the history at will.
+      const reasons = (await loginsOf(email)).map((e) => e.data.reason);
+      expect(reasons).toEqual(Array(statuses.length - 1).fill('wrong-password'));
+      expect(await refusals()).toBe(refusalsBefore + 2);
+    });
+
+    it('lets the owner in from their own address while strangers fail from many others', async () => {
+      const email = 'besieged@mission.example';
+      const password = 'the-owners-passphrase-4';
+      await world.registerUser(email, password);
+      const from = (address: string) => world.http.post('/api/v1/auth/token').set('x-forwarded-for', address);
+      expect((await from('192.0.2.10').send({ email, password })).status).toBe(200);
+      // 60 wrong guesses, each from its own address: no address and no pair is past its free failures,
+      // yet the account holds the strangers back, all of them together.
+      const guesses: number[] = [];
+      for (let i = 0; i < 60; i++)
+        guesses.push((await from(`198.51.100.${i + 1}`).send({ email, password: `guess-${i}` })).status);
+      expect(guesses.slice(0, 10)).toEqual(Array(10).fill(401));
+      expect(guesses).toContain(429);
+      // The owner, from the address they logged in from before, is not held back by any of it.
+      const owner = await from('192.0.2.10').send({ email, password });
+      expect(owner.status).toBe(200);
+    });
+
+    it('answers every one of parallel correct logins of one account with a token', async () => {
+      const statuses = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          world.http
+            .post('/api/v1/auth/token')
+            .set('x-forwarded-for', '192.0.2.77')
+            .send({ email: dana.email, password: dana.password })
+            .then((response) => response.status),
+        ),
+      );
+      expect(statuses).toEqual(Array(8).fill(200));
     });
   });
 });

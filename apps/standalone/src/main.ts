@@ -15,9 +15,11 @@ try {
   const app = await createHttpApp(AppModule.forRoot(config), config);
   // Exit 0 once SIGTERM/SIGINT have closed the HTTP server and then the database (in onApplicationShutdown).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  await app.listen(config.port);
+  await app.listen(config.port, config.host);
   const store = app.get<StoreDescription>(STORE_DESCRIPTION);
-  logger.log(`Observa listening on ${localUrl(app)} (store: ${store.describe}, node ${process.version})`);
+  logger.log(
+    `Observa listening on ${config.host}, ${localUrl(app)} (store: ${store.describe}, node ${process.version})`,
+  );
 } catch (error) {
   // A failure inside a module comes with its stack in the line Nest logged just before.
   logger.fatal(`Observa could not start: ${error instanceof Error ? error.message : String(error)}`);

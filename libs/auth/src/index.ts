@@ -17,7 +17,6 @@ export {
   userDecider,
   type ChangePassword,
   type DisableUser,
-  type LogIn,
   type RegisterUser,
   type UserCommand,
 } from './domain/user.decide.js';
@@ -41,3 +40,4 @@ export type { CurrentUser } from './application/queries.js';
 export * as identityCommands from './application/commands.js';
 export * as identityQueries from './application/queries.js';
 export { LOGIN_THROTTLE } from './application/issue-token.handler.js';
+export { LoginTurns } from './application/login-turns.js';

@@ -3,4 +3,5 @@ import { expect, it } from '@jest/globals';
 import { STAFF_ROLES } from '#missions';
 import { MISSION_ROLES } from './domain/roles.js';
 
-it('knows the same roles the missions context grants', () => expect([...MISSION_ROLES]).toEqual([...STAFF_ROLES]));
+it('knows the same roles the missions context grants', () =>
+  expect([...MISSION_ROLES]).toEqual([...STAFF_ROLES]));

@@ -87,7 +87,12 @@ export const startOneProcessPlatform = async (
       contexts.push({ definition, url: grpcUrl, endpoint });
     }
     const gateway = await gatewayHost({
-      config: loadConfig({ DATABASE_URL: options.databaseUrl, LOG_LEVEL: logLevel }),
+      // Its clients (tests, benches) speak for many addresses with X-Forwarded-For, as a proxy on loopback would.
+      config: loadConfig({
+        DATABASE_URL: options.databaseUrl,
+        LOG_LEVEL: logLevel,
+        OBSERVA_TRUST_PROXY: 'loopback',
+      }),
       contexts,
       registry,
       identity: options.identity ?? {},

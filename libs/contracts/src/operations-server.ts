@@ -35,7 +35,7 @@ export class OperationsServer {
     });
   }
 
-  listen(port: number, host = '0.0.0.0'): Promise<void> {
+  listen(port: number, host = '127.0.0.1'): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {

@@ -38,7 +38,7 @@ export const runContextHost = async (source: ContextSource): Promise<void> => {
     const grpcUrl = grpcUrlFrom('GRPC_URL', source.defaultGrpcUrl);
     const host = await contextHost(definition, { config, grpcUrl });
     host.app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-    await host.start(config.port);
+    await host.start(config.port, config.host);
     logger.log(`${source.name} context: gRPC on ${grpcUrl}, /health and /metrics on ${host.operations.url}`);
   } catch (error) {
     exitOn(logger, `the ${source.name} context`, error);
@@ -62,10 +62,10 @@ export const runGateway = async (sources: readonly ContextSource[]): Promise<voi
     }
     const app = await gatewayHost({ config, contexts });
     app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-    await app.listen(config.port);
+    await app.listen(config.port, config.host);
     const reached =
       contexts.map(({ definition, url }) => `${definition.name} at ${url}`).join(', ') || 'no context';
-    logger.log(`gateway listening on ${localUrl(app)}, forwarding to ${reached}`);
+    logger.log(`gateway listening on ${config.host}, ${localUrl(app)}, forwarding to ${reached}`);
   } catch (error) {
     exitOn(logger, 'the gateway', error);
   }

@@ -19,6 +19,8 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       kafkaBrokers: [],
       bodyLimitBytes: 1024 * 1024,
+      host: '127.0.0.1',
+      trustProxy: false,
     });
   });
 
@@ -30,6 +32,8 @@ describe('configuration from the environment', () => {
       LOG_LEVEL: 'debug',
       KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9093,[::1]:9094',
       OBSERVA_BODY_LIMIT: '512kb',
+      OBSERVA_HOST: '0.0.0.0',
+      OBSERVA_TRUST_PROXY: '10.0.0.0/8, 192.168.1.7',
     });
     expect({ ...config }).toEqual({
       port: 8080,
@@ -38,8 +42,18 @@ describe('configuration from the environment', () => {
       logLevel: 'debug',
       kafkaBrokers: ['kafka-1:9092', 'kafka-2:9093', '[::1]:9094'],
       bodyLimitBytes: 512 * 1024,
+      host: '0.0.0.0',
+      trustProxy: '10.0.0.0/8, 192.168.1.7',
     });
   });
+
+  it.each([
+    ['loopback', 'loopback'],
+    ['2', 2],
+    ['::1/128', '::1/128'],
+  ])('trusts the proxies OBSERVA_TRUST_PROXY=%s names', (value, trustProxy) =>
+    expect(loadConfig({ OBSERVA_TRUST_PROXY: value }).trustProxy).toBe(trustProxy),
+  );
 
   it('takes an empty variable as unset', () => {
     const config = loadConfig({ PORT: '', DATABASE_URL: '' });
@@ -59,6 +73,13 @@ describe('configuration from the environment', () => {
     ['KAFKA_BROKERS', 'kafka-1:9092,kafka-2:99999', 'a comma-separated list of host:port'],
     ['OBSERVA_BODY_LIMIT', '1gb', 'a size from 1 byte to 100mb'],
     ['OBSERVA_BODY_LIMIT', '0', 'a size from 1 byte to 100mb'],
+    ['OBSERVA_HOST', 'every interface', 'an address to listen on'],
+    ['OBSERVA_HOST', '-dash.example', 'an address to listen on'],
+    ['OBSERVA_TRUST_PROXY', 'true', 'loopback, a number of proxy hops'],
+    ['OBSERVA_TRUST_PROXY', '0', 'loopback, a number of proxy hops'],
+    ['OBSERVA_TRUST_PROXY', '11', 'loopback, a number of proxy hops'],
+    ['OBSERVA_TRUST_PROXY', '10.0.0.0/33', 'loopback, a number of proxy hops'],
+    ['OBSERVA_TRUST_PROXY', '10.0.0.0/8/1', 'loopback, a number of proxy hops'],
   ])('refuses %s=%s, naming the variable, the value and what is expected', (name, value, expected) => {
     expect(problemsOf({ [name]: value })).toEqual([
       expect.stringContaining(`${name}=${JSON.stringify(value)} is invalid: expected ${expected}`),

@@ -1,4 +1,5 @@
 /** Configuration from the environment, checked once at start: every bad value is named before anything opens. */
+import { isIP } from 'node:net';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import {
   IsIn,
@@ -41,6 +42,20 @@ const isBrokerList = (text: string): boolean =>
     const port = BROKER.exec(broker.trim())?.[1];
     return port !== undefined && Number(port) >= 1 && Number(port) <= 65535;
   });
+
+const isHost = (text: string): boolean =>
+  isIP(text) !== 0 || /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$/.test(text);
+
+const isTrustProxy = (text: string): boolean => {
+  if (/^(?:loopback|linklocal|uniquelocal)$/.test(text)) return true;
+  if (/^\d+$/.test(text)) return Number(text) >= 1 && Number(text) <= 10;
+  return text.split(',').every((entry) => {
+    const [address, bits, ...rest] = entry.trim().split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+};
 
 const isBodyLimit = (text: string): boolean => {
   const bytes = parseByteSize(text);
@@ -88,6 +103,20 @@ class Environment {
   @IsOptional()
   @Satisfies('bodyLimit', isBodyLimit, expected('a size from 1 byte to 100mb, e.g. 512kb or 1mb'))
   OBSERVA_BODY_LIMIT?: string;
+
+  @IsOptional()
+  @Satisfies('host', isHost, expected('an address to listen on: 127.0.0.1, 0.0.0.0, ::, ::1 or a host name'))
+  OBSERVA_HOST?: string;
+
+  @IsOptional()
+  @Satisfies(
+    'trustProxy',
+    isTrustProxy,
+    expected(
+      'loopback, a number of proxy hops from 1 to 10, or comma-separated addresses/CIDRs of the proxies',
+    ),
+  )
+  OBSERVA_TRUST_PROXY?: string;
 }
 
 const VARIABLES = [
@@ -97,6 +126,8 @@ const VARIABLES = [
   'LOG_LEVEL',
   'KAFKA_BROKERS',
   'OBSERVA_BODY_LIMIT',
+  'OBSERVA_HOST',
+  'OBSERVA_TRUST_PROXY',
 ] as const;
 
 /** What the process runs with. Also the injection token of the configuration. */
@@ -108,6 +139,13 @@ export class AppConfig {
   readonly logLevel: LogLevelName = 'info';
   readonly kafkaBrokers: readonly string[] = [];
   readonly bodyLimitBytes: number = 1024 * 1024;
+  /** The address the HTTP server listens on: loopback unless told otherwise (0.0.0.0 in a container). */
+  readonly host: string = '127.0.0.1';
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's address (throttling, logs), as Express's
+   * `trust proxy` takes it; none by default, so a client cannot claim another address.
+   */
+  readonly trustProxy: false | number | string = false;
 
   constructor(values: Partial<AppConfig> = {}) {
     Object.assign(this, values);
@@ -151,6 +189,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     ...(raw.LOG_LEVEL && { logLevel: raw.LOG_LEVEL as LogLevelName }),
     ...(raw.KAFKA_BROKERS && { kafkaBrokers: raw.KAFKA_BROKERS.split(',').map((broker) => broker.trim()) }),
     ...(raw.OBSERVA_BODY_LIMIT && { bodyLimitBytes: parseByteSize(raw.OBSERVA_BODY_LIMIT) }),
+    ...(raw.OBSERVA_HOST && { host: raw.OBSERVA_HOST }),
+    ...(raw.OBSERVA_TRUST_PROXY && {
+      trustProxy: /^\d+$/.test(raw.OBSERVA_TRUST_PROXY)
+        ? Number(raw.OBSERVA_TRUST_PROXY)
+        : raw.OBSERVA_TRUST_PROXY,
+    }),
   });
 };
 

@@ -36,6 +36,7 @@ export const createHttpApp = async (
       : await NestFactory.create<NestExpressApplication>(source, appOptions);
 
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   app.use(correlationMiddleware);
   app.use(requestLogMiddleware(logger.pino));
   app.useBodyParser('json', { limit: config.bodyLimitBytes });

@@ -2,17 +2,25 @@
  * The identity context in a host: login, accounts, the platform administrator on first start, and the
  * guard (AuthModule) wired to the mission roles this context projects. Apps import IdentityModule.forRoot().
  */
-import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ProjectionHost } from '#platform';
+import { Counter } from 'prom-client';
+import { Metrics, ProjectionHost } from '#platform';
 import { loadAuthConfig } from '../auth-config.js';
 import { AuthModule } from '../auth.module.js';
 import { LoginThrottle } from '../domain/login-throttle.js';
 import { ADMIN_ACCOUNT, AdminBootstrap, adminAccountFrom } from './admin-bootstrap.js';
 import { GetCurrentUserHandler } from './get-current-user.handler.js';
-import { IDENTITY_CLOCK, IssueTokenHandler, LOGIN_THROTTLE } from './issue-token.handler.js';
+import {
+  IDENTITY_CLOCK,
+  IssueTokenHandler,
+  LOGIN_REFUSALS,
+  LOGIN_THROTTLE,
+  type LoginRefusals,
+} from './issue-token.handler.js';
 import {
   LoginFailureSeen,
+  OwnerAddressSeen,
   loginFailuresProjection,
   LoginThrottleSeeding,
 } from './login-failures.read-model.js';
@@ -32,6 +40,21 @@ export type IdentityModuleOptions = {
   readonly now?: () => Date;
 };
 
+/** Refused logins are not events (an attacker could grow the history at will): they are counted and logged. */
+const countLoginRefusals = (metrics: Metrics): LoginRefusals => {
+  const refusals = new Counter<'limited_by' | 'why'>({
+    name: 'observa_login_refusals_total',
+    help: 'Login attempts the throttle refused (429), by what held them back (pair, address, account) and why (slowed, refused).',
+    labelNames: ['limited_by', 'why'],
+    registers: [metrics.registry],
+  });
+  const logger = new Logger('Identity');
+  return ({ limitedBy, why, retryAfterSeconds }) => {
+    refusals.inc({ limited_by: limitedBy, why });
+    logger.debug(`login refused (${why} by ${limitedBy}), retry after ${retryAfterSeconds} s`);
+  };
+};
+
 @Module({})
 export class IdentityModule implements OnModuleInit {
   constructor(@Inject(ProjectionHost) private readonly projections: ProjectionHost) {}
@@ -44,7 +67,7 @@ export class IdentityModule implements OnModuleInit {
     return {
       module: IdentityModule,
       imports: [
-        TypeOrmModule.forFeature([UserAccount, MissionRoleHeld, LoginFailureSeen]),
+        TypeOrmModule.forFeature([UserAccount, MissionRoleHeld, LoginFailureSeen, OwnerAddressSeen]),
         AuthModule.forRoot({ config, membership: ProjectedMissionMembership, now }),
       ],
       controllers: [TokenController, UsersController],
@@ -52,6 +75,7 @@ export class IdentityModule implements OnModuleInit {
         { provide: ADMIN_ACCOUNT, useValue: adminAccountFrom(env) },
         { provide: IDENTITY_CLOCK, useValue: now },
         { provide: LOGIN_THROTTLE, useValue: new LoginThrottle({ now: () => now().getTime() }) },
+        { provide: LOGIN_REFUSALS, inject: [Metrics], useFactory: countLoginRefusals },
         IssueTokenHandler,
         RegisterUserHandler,
         GetCurrentUserHandler,

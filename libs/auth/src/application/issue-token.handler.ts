@@ -1,5 +1,7 @@
 /**
- * Logging in: throttle, check the password, record the attempt (every one, failed or not), sign a token.
+ * Logging in: wait for this account and address's turn, throttle, check the password, record the attempt
+ * (every one that reached the check, failed or not), sign a token. Attempts the throttle refuses are counted
+ * and logged, not stored: an attacker must not be able to grow the history at will.
  * Wrong email and wrong password get the same answer in about the same time.
  */
 import { randomUUID } from 'node:crypto';
@@ -9,24 +11,29 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { CommandHandler, EVENT_STORE, NotFound, type CommandContext, type EventStore } from '#event-sourcing';
 import { AUTH_CONFIG } from '../auth.module.js';
-import { loginStreamId, unknownUserLoginDecider, type LogInUnknownUser } from '../domain/login-attempt.js';
-import type { LoginThrottle } from '../domain/login-throttle.js';
-import { userDecider, type LogIn } from '../domain/user.decide.js';
+import { loginAttemptDecider, loginStreamId } from '../domain/login-attempt.js';
+import { pairKey, type LoginThrottle, type ThrottleDecision } from '../domain/login-throttle.js';
+import { userDecider } from '../domain/user.decide.js';
 import { normalizeEmail, userStreamId } from '../domain/user.js';
 import { verifyNobody, verifyPassword } from '../password.js';
 import { issueAccessToken, type AuthConfig } from '../token.js';
 import { TooManyLoginAttempts } from '../too-many-logins.js';
 import { IssueToken, type AccessTokenReply } from './commands.js';
+import { LoginTurns } from './login-turns.js';
 import { UserAccount } from './users.read-model.js';
 
 export const LOGIN_THROTTLE = Symbol('LoginThrottle');
 export const IDENTITY_CLOCK = Symbol('IdentityClock');
+/** Told of every attempt the throttle refuses (for /metrics and the log); not an event. */
+export const LOGIN_REFUSALS = Symbol('LoginRefusals');
+export type LoginRefusals = (refusal: Extract<ThrottleDecision, { allowed: false }>) => void;
 
 const WRONG_CREDENTIALS = 'The email or the password is wrong.';
 
 @HandlesCommand(IssueToken)
 export class IssueTokenHandler implements ICommandHandler<IssueToken, AccessTokenReply> {
   private readonly commands: CommandHandler;
+  private readonly turns = new LoginTurns();
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -34,6 +41,7 @@ export class IssueTokenHandler implements ICommandHandler<IssueToken, AccessToke
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     @Inject(LOGIN_THROTTLE) private readonly throttle: LoginThrottle,
     @Inject(IDENTITY_CLOCK) private readonly now: () => Date,
+    @Inject(LOGIN_REFUSALS) private readonly refusals: LoginRefusals,
   ) {
     this.commands = new CommandHandler(store, { now });
   }
@@ -41,54 +49,46 @@ export class IssueTokenHandler implements ICommandHandler<IssueToken, AccessToke
   async execute({ payload, context }: IssueToken): Promise<AccessTokenReply> {
     if (this.config.oidc)
       throw new NotFound('local login is off: this deployment trusts tokens of an external issuer');
-    const email = normalizeEmail(payload.email);
-    const attempt = { email, address: payload.address };
-    const at = this.now().toISOString();
-    const account = await this.users.findOneBy({ email });
-    const { address } = payload;
-    /** Every attempt becomes an event: on the account's stream, or on the stream of the email tried. */
-    const record = (check: LogIn['check'] | LogInUnknownUser['check']) =>
-      account && check !== 'no-such-user'
-        ? this.commands.handle(
-            userDecider,
-            userStreamId(account.userId),
-            { type: 'LogIn', at, address, check },
-            this.contextFor(context, account.userId),
-          )
-        : this.commands.handle(
-            unknownUserLoginDecider,
-            loginStreamId(email),
-            {
-              type: 'LogInUnknownUser',
-              at,
-              address,
-              check: check === 'throttled' ? 'throttled' : 'no-such-user',
-            },
-            this.contextFor(context),
-          );
+    const attempt = { email: normalizeEmail(payload.email), address: payload.address };
+    return this.turns.take(pairKey(attempt), () => this.logIn(attempt, payload.password, context));
+  }
 
+  private async logIn(
+    attempt: { email: string; address: string },
+    password: string,
+    context: CommandContext,
+  ): Promise<AccessTokenReply> {
     const decision = this.throttle.admit(attempt);
     if (!decision.allowed) {
-      await record('throttled');
+      this.refusals(decision);
       throw new TooManyLoginAttempts(decision.retryAfterSeconds);
     }
-    if (!account) {
-      await verifyNobody(payload.password);
-      await record('no-such-user');
-      throw new UnauthorizedException(WRONG_CREDENTIALS);
-    }
+    const { email, address } = attempt;
+    const at = this.now().toISOString();
+    const account = await this.users.findOneBy({ email });
     // The stream, not the read model, says what the password and the status are now.
-    const { state } = await this.commands.load(userDecider, userStreamId(account.userId));
-    if (state.status === 'unregistered') throw new Error(`user ${account.userId} is in the read model only`);
-    const matched = await verifyPassword(payload.password, state.passwordHash);
-    await record(matched ? 'password-matched' : 'password-mismatched');
-    if (!matched || state.status !== 'active') throw new UnauthorizedException(WRONG_CREDENTIALS);
+    const user = account ? (await this.commands.load(userDecider, userStreamId(account.userId))).state : null;
+    if (user?.status === 'unregistered') throw new Error(`user ${account!.userId} is in the read model only`);
+    const matched = user ? await verifyPassword(password, user.passwordHash) : await verifyNobody(password);
+    await this.commands.handle(
+      loginAttemptDecider,
+      loginStreamId(email, at),
+      {
+        type: 'RecordLoginAttempt',
+        at,
+        address,
+        account: user ? { userId: user.userId, disabled: user.status === 'disabled' } : null,
+        passwordMatched: matched,
+      },
+      this.contextFor(context, user?.userId),
+    );
+    if (!user || !matched || user.status !== 'active') throw new UnauthorizedException(WRONG_CREDENTIALS);
     this.throttle.succeeded(attempt);
     const token = await issueAccessToken(
       {
-        userId: state.userId,
-        email: state.email,
-        ...(state.platformRole && { platformRole: state.platformRole }),
+        userId: user.userId,
+        email: user.email,
+        ...(user.platformRole && { platformRole: user.platformRole }),
       },
       this.config.tokens,
       this.now(),

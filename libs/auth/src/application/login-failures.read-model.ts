@@ -1,15 +1,22 @@
 /**
  * Recent failed logins, so that a restarted process does not forget them: the login throttle is an
  * in-memory cache of these facts (see domain/login-throttle.ts), seeded from this view at start.
- * Reads `user` streams (known accounts) and `login` streams (emails no account has); neither category
- * may leave the identity context (password hashes, digests of what strangers typed).
+ * Reads `login` streams (every attempt since they were introduced) and `user` streams (where accounts
+ * kept their attempts before); neither category may leave the identity context (password hashes, digests
+ * of what strangers typed).
  */
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Column, Entity, Index, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-sourcing';
 import type { Projection } from '#event-sourcing/projections';
-import { ACCOUNT_POLICY, ADDRESS_POLICY, type LoginThrottle } from '../domain/login-throttle.js';
+import {
+  ACCOUNT_POLICY,
+  ADDRESS_POLICY,
+  KNOWN_ADDRESS_MS,
+  PAIR_POLICY,
+  type LoginThrottle,
+} from '../domain/login-throttle.js';
 import type { LoginFailed, LoginSucceeded } from '../domain/user.js';
 import { IDENTITY_CLOCK, LOGIN_THROTTLE } from './issue-token.handler.js';
 
@@ -26,19 +33,37 @@ export class LoginFailureSeen {
   @Column('timestamptz') at!: Date;
 }
 
+/** Where each account last logged in from: its owner's addresses, which strangers' failures do not hold back. */
+@Entity('auth_login_addresses')
+export class OwnerAddressSeen {
+  @PrimaryColumn('text') account!: string;
+  @PrimaryColumn('text') address!: string;
+  @Column('timestamptz', { name: 'last_success' }) lastSuccess!: Date;
+}
+
 export const loginFailuresProjection: Projection = {
   name: 'auth-login-failures',
   categories: ['user', 'login'],
-  entities: [LoginFailureSeen],
+  entities: [LoginFailureSeen, OwnerAddressSeen],
   async apply(event: RecordedEvent, tx: EntityManager) {
     if (event.type === 'LoginSucceeded') {
-      // As the throttle does: the right password forgives the account its failures.
-      await tx.delete(LoginFailureSeen, { account: (event.data as LoginSucceeded['data']).userId });
+      const { userId, address, at } = event.data as LoginSucceeded['data'];
+      // As the throttle does: the right password forgives this account and address their failures.
+      await tx.delete(LoginFailureSeen, { account: userId, address });
+      await tx.query(
+        `INSERT INTO auth_login_addresses (account, address, last_success) VALUES ($1, $2, $3)
+         ON CONFLICT (account, address) DO UPDATE SET last_success = GREATEST(auth_login_addresses.last_success, EXCLUDED.last_success)`,
+        [userId, address, new Date(at)],
+      );
+      await tx.query('DELETE FROM auth_login_addresses WHERE account = $1 AND last_success < $2', [
+        userId,
+        new Date(new Date(at).getTime() - KNOWN_ADDRESS_MS),
+      ]);
       return;
     }
     if (event.type !== 'LoginFailed') return;
     const data = event.data as LoginFailed['data'];
-    // Refused attempts are not failures to the throttle: waiting out a refusal must always work.
+    // Refused attempts (stored by older versions) are not failures to the throttle: waiting must always work.
     if (data.reason === 'throttled') return;
     const at = new Date(data.at);
     await tx
@@ -50,10 +75,16 @@ export const loginFailuresProjection: Projection = {
       .execute();
     await tx.query('DELETE FROM auth_login_failures WHERE at < $1', [new Date(at.getTime() - KEEP_MS)]);
   },
-  reset: (tx: EntityManager) => tx.clear(LoginFailureSeen),
+  reset: async (tx: EntityManager) => {
+    await tx.clear(LoginFailureSeen);
+    await tx.clear(OwnerAddressSeen);
+  },
 };
 
-/** Gives the throttle the failures of the last window at start (as far as the view has caught up). */
+/**
+ * Gives the throttle the failures of the last window and the owners' addresses at start (as far as the
+ * view has caught up).
+ */
 @Injectable()
 export class LoginThrottleSeeding implements OnApplicationBootstrap {
   constructor(
@@ -63,7 +94,20 @@ export class LoginThrottleSeeding implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const since = new Date(this.now().getTime() - Math.max(ACCOUNT_POLICY.windowMs, ADDRESS_POLICY.windowMs));
+    const owners: { email: string; address: string; last_success: Date }[] = await this.dataSource.query(
+      `SELECT u.email, a.address, a.last_success FROM auth_login_addresses a
+         JOIN auth_users u ON u.user_id = a.account
+        WHERE a.last_success > $1`,
+      [new Date(this.now().getTime() - KNOWN_ADDRESS_MS)],
+    );
+    for (const row of owners)
+      this.throttle.rememberOwnerAddress(
+        { email: row.email, address: row.address },
+        new Date(row.last_success).getTime(),
+      );
+    const since = new Date(
+      this.now().getTime() - Math.max(PAIR_POLICY.windowMs, ACCOUNT_POLICY.windowMs, ADDRESS_POLICY.windowMs),
+    );
     const rows: { email: string | null; account: string; address: string; at: Date }[] =
       await this.dataSource.query(
         `SELECT u.email, f.account, f.address, f.at FROM auth_login_failures f

@@ -1,15 +1,28 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { LoginThrottle, nextAttemptAt, type LoginAttempt, type ThrottlePolicy } from './login-throttle.js';
+import {
+  KNOWN_ADDRESS_MS,
+  LoginThrottle,
+  nextAttemptAt,
+  type LoginAttempt,
+  type ThrottlePolicy,
+} from './login-throttle.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
-const account: ThrottlePolicy = {
+const pair: ThrottlePolicy = {
   windowMs: 15 * MINUTE,
   freeFailures: 3,
   baseDelayMs: SECOND,
   maxDelayMs: MINUTE,
   refuseAt: 10,
+};
+const account: ThrottlePolicy = {
+  windowMs: 15 * MINUTE,
+  freeFailures: 6,
+  baseDelayMs: SECOND,
+  maxDelayMs: MINUTE,
+  refuseAt: 20,
 };
 const address: ThrottlePolicy = {
   windowMs: 15 * MINUTE,
@@ -20,19 +33,24 @@ const address: ThrottlePolicy = {
 };
 
 const aizada: LoginAttempt = { email: 'aizada@example.org', address: '203.0.113.7' };
+const fromAddress = (i: number): LoginAttempt => ({ ...aizada, address: `198.51.100.${i}` });
 
 describe('the login throttle', () => {
   let now: number;
   let throttle: LoginThrottle;
   /** An attempt that is let through and then fails (the throttle counts it as failed until told otherwise). */
   const fail = (attempt: LoginAttempt) => expect(throttle.admit(attempt)).toEqual({ allowed: true });
+  const succeed = (attempt: LoginAttempt) => {
+    expect(throttle.admit(attempt)).toEqual({ allowed: true });
+    throttle.succeeded(attempt);
+  };
 
   beforeEach(() => {
     now = Date.UTC(2023, 10, 30, 7, 0, 0);
-    throttle = new LoginThrottle({ now: () => now, account, address });
+    throttle = new LoginThrottle({ now: () => now, pair, account, address });
   });
 
-  describe('per account', () => {
+  describe('per account and address', () => {
     it('lets the first failures through without delay', () => {
       for (let i = 0; i < 3; i++) fail(aizada);
       expect(throttle.admit(aizada)).toEqual({ allowed: true });
@@ -44,7 +62,7 @@ describe('the login throttle', () => {
         allowed: false,
         retryAfterSeconds: 1,
         why: 'slowed',
-        limitedBy: 'account',
+        limitedBy: 'pair',
       });
       now += SECOND;
       fail(aizada);
@@ -54,12 +72,12 @@ describe('the login throttle', () => {
       expect(throttle.admit(aizada)).toMatchObject({ allowed: false, retryAfterSeconds: 4, why: 'slowed' });
     });
 
-    it('counts the account from any address, and by the email however it is typed', () => {
+    it('knows the account by its email however it is typed', () => {
       for (let i = 0; i < 4; i++)
-        fail({ email: i % 2 ? ' AIZADA@example.org' : 'aizada@example.org', address: `198.51.100.${i}` });
-      expect(throttle.admit({ email: 'Aizada@Example.org', address: '192.0.2.1' })).toMatchObject({
+        fail({ ...aizada, email: i % 2 ? ' AIZADA@example.org' : 'aizada@example.org' });
+      expect(throttle.admit({ ...aizada, email: 'Aizada@Example.org' })).toMatchObject({
         allowed: false,
-        limitedBy: 'account',
+        limitedBy: 'pair',
       });
     });
 
@@ -70,12 +88,11 @@ describe('the login throttle', () => {
         now += MINUTE;
       }
       // 10 failures, the first at `first`: refused until first + 15 min, whatever the doubling would say.
-      const decision = throttle.admit(aizada);
-      expect(decision).toEqual({
+      expect(throttle.admit(aizada)).toEqual({
         allowed: false,
         retryAfterSeconds: (first + 15 * MINUTE - now) / SECOND,
         why: 'refused',
-        limitedBy: 'account',
+        limitedBy: 'pair',
       });
       now = first + 15 * MINUTE;
       expect(throttle.admit(aizada)).toEqual({ allowed: true });
@@ -88,14 +105,18 @@ describe('the login throttle', () => {
       expect(throttle.admit(aizada)).toEqual({ allowed: true });
     });
 
-    it('starts afresh after a success', () => {
-      const fromHome = { ...aizada, address: '192.0.2.1' };
+    it('does not hold back the same account from another address', () => {
       for (let i = 0; i < 4; i++) fail(aizada);
+      expect(throttle.admit(fromAddress(1))).toEqual({ allowed: true });
+    });
+
+    it('starts afresh after a success', () => {
+      for (let i = 0; i < 3; i++) fail(aizada);
       now += SECOND;
-      expect(throttle.admit(fromHome)).toEqual({ allowed: true });
-      throttle.succeeded(fromHome);
-      for (let i = 0; i < 3; i++) fail(fromHome);
-      expect(throttle.admit(fromHome)).toEqual({ allowed: true });
+      succeed(aizada);
+      // Five failures of the pair in all, more than its three free ones had the success not forgiven them.
+      for (let i = 0; i < 2; i++) fail(aizada);
+      expect(throttle.admit(aizada)).toEqual({ allowed: true });
     });
 
     it('throttles an email no account has exactly like one that has', () => {
@@ -104,15 +125,70 @@ describe('the login throttle', () => {
         fail(aizada);
         fail(stranger);
       }
-      const { limitedBy: _, ...forStranger } = throttle.admit(stranger) as { limitedBy: string };
-      const { limitedBy: __, ...forAizada } = throttle.admit(aizada) as { limitedBy: string };
-      expect(forStranger).toEqual(forAizada);
-      expect(forStranger).toMatchObject({ allowed: false, why: 'slowed' });
+      expect(throttle.admit(stranger)).toEqual(throttle.admit(aizada));
+      expect(throttle.admit(stranger)).toMatchObject({ allowed: false, why: 'slowed', limitedBy: 'pair' });
     });
 
     it('holds back a burst of parallel guesses: each is counted as it is let through', () => {
       const decisions = Array.from({ length: 10 }, () => throttle.admit(aizada));
       expect(decisions.filter((d) => d.allowed)).toHaveLength(4);
+    });
+  });
+
+  describe('per account, from addresses that are not its owner’s', () => {
+    it('adds up the failures from every stranger’s address', () => {
+      for (let i = 0; i < 7; i++) fail(fromAddress(i));
+      expect(throttle.admit(fromAddress(99))).toEqual({
+        allowed: false,
+        retryAfterSeconds: 1,
+        why: 'slowed',
+        limitedBy: 'account',
+      });
+    });
+
+    it('never holds back the owner’s address, however many strangers fail', () => {
+      succeed(aizada);
+      for (let i = 0; i < 200; i++) throttle.recordFailure(fromAddress(i), now);
+      expect(throttle.admit(fromAddress(999))).toMatchObject({
+        allowed: false,
+        why: 'refused',
+        limitedBy: 'account',
+      });
+      succeed(aizada);
+    });
+
+    it('still throttles the owner’s address as a pair: a guesser on the owner’s network gets no more', () => {
+      succeed(aizada);
+      for (let i = 0; i < 4; i++) fail(aizada);
+      expect(throttle.admit(aizada)).toMatchObject({ allowed: false, limitedBy: 'pair' });
+    });
+
+    it('forgets an owner’s address after 30 days without a login from it', () => {
+      succeed(aizada);
+      now += KNOWN_ADDRESS_MS;
+      for (let i = 0; i < 7; i++) fail(fromAddress(i));
+      expect(throttle.admit(aizada)).toMatchObject({ allowed: false, limitedBy: 'account' });
+    });
+
+    it('keeps the failures of strangers when the owner logs in', () => {
+      for (let i = 0; i < 6; i++) fail(fromAddress(i));
+      succeed(aizada);
+      fail(fromAddress(6));
+      expect(throttle.admit(fromAddress(7))).toMatchObject({ allowed: false, limitedBy: 'account' });
+    });
+
+    it('learns the owner’s addresses from the events at start', () => {
+      throttle.rememberOwnerAddress(aizada, now - MINUTE);
+      for (let i = 0; i < 20; i++) throttle.recordFailure(fromAddress(i), now);
+      expect(throttle.admit(aizada)).toEqual({ allowed: true });
+      expect(throttle.admit(fromAddress(99))).toMatchObject({ allowed: false, limitedBy: 'account' });
+    });
+
+    it('does not let an older login replayed at start shorten a newer one', () => {
+      succeed(aizada);
+      throttle.rememberOwnerAddress(aizada, now - KNOWN_ADDRESS_MS);
+      for (let i = 0; i < 7; i++) fail(fromAddress(i));
+      expect(throttle.admit(aizada)).toEqual({ allowed: true });
     });
   });
 
@@ -142,11 +218,11 @@ describe('the login throttle', () => {
       });
     });
 
-    it('answers with the longer wait when account and address both hold back', () => {
-      // Seeded as from the events of other processes: the account failed 5 times (a wait of 2 s),
+    it('answers with the longest wait when several limits hold back', () => {
+      // Seeded as from the events of other processes: the pair failed 5 times (a wait of 2 s),
       // the address 10 times (16 s).
-      for (let i = 0; i < 5; i++) throttle.recordFailure({ ...aizada, address: `198.51.100.${i}` }, now);
-      for (let i = 0; i < 10; i++) throttle.recordFailure(guess(i), now);
+      for (let i = 0; i < 5; i++) throttle.recordFailure(aizada, now);
+      for (let i = 0; i < 5; i++) throttle.recordFailure(guess(i), now);
       expect(throttle.admit(aizada)).toMatchObject({
         allowed: false,
         retryAfterSeconds: 16,
@@ -156,8 +232,7 @@ describe('the login throttle', () => {
 
     it('forgets only the successful attempt of an address, not the failures before it', () => {
       for (let i = 0; i < 5; i++) fail(guess(i));
-      fail(aizada);
-      throttle.succeeded(aizada);
+      succeed(aizada);
       fail(guess(5)); // 6 failures from the address
       expect(throttle.admit(guess(6))).toMatchObject({ allowed: false, limitedBy: 'address' });
     });
@@ -165,18 +240,18 @@ describe('the login throttle', () => {
 
   it('decides from failure times alone, as a fold of LoginFailed events would give them', () => {
     const failedAt = [0, 1, 2, 3, 4].map((m) => now - (20 - m) * MINUTE); // all out of the window
-    expect(nextAttemptAt(failedAt, account, now)).toBeUndefined();
+    expect(nextAttemptAt(failedAt, pair, now)).toBeUndefined();
     const recent = [5, 4, 3, 2].map((s) => now - s * SECOND);
-    expect(nextAttemptAt(recent, account, now)).toBeUndefined(); // the 1 s wait after the 4th is over
-    expect(nextAttemptAt([...recent, now], account, now)).toEqual({ at: now + 2 * SECOND, why: 'slowed' });
+    expect(nextAttemptAt(recent, pair, now)).toBeUndefined(); // the 1 s wait after the 4th is over
+    expect(nextAttemptAt([...recent, now], pair, now)).toEqual({ at: now + 2 * SECOND, why: 'slowed' });
   });
 
   it('forgets keys whose failures have all left the window', () => {
-    const small = new LoginThrottle({ now: () => now, account, address, sweepAbove: 4 });
+    const small = new LoginThrottle({ now: () => now, pair, account, address, sweepAbove: 4 });
     for (let i = 0; i < 3; i++) small.admit({ email: `user${i}@example.org`, address: `198.51.100.${i}` });
-    expect(small.size).toBe(6);
+    expect(small.size).toBe(9); // pair, address and account of each
     now += 16 * MINUTE;
     small.admit(aizada);
-    expect(small.size).toBe(2);
+    expect(small.size).toBe(3);
   });
 });

@@ -1,15 +1,20 @@
 /**
- * Repeated failed logins are first slowed, then refused for a while, per account and per address.
+ * Repeated failed logins are first slowed, then refused for a while: first per account and address
+ * together, then per address (one address guessing at many accounts), then per account across the
+ * addresses it was never used from (many addresses guessing at one account). An address the account
+ * logged in from recently is not held back by what strangers do, so nobody can lock an account's owner
+ * out by failing on purpose: at worst the owner is slowed on a device the account never used.
  *
  * An attempt is counted as a failure when it is admitted and forgiven when it succeeds: a burst of parallel
  * guesses cannot all slip through before the first of them has been checked (the password check takes
- * ~100 ms). Refused attempts are not counted, so waiting out a refusal always works.
+ * ~100 ms). The caller lets one attempt per account and address through at a time (login-turns.ts), so a
+ * burst of parallel correct logins waits in line instead of being counted as guesses. Refused attempts are
+ * not counted, so waiting out a refusal always works.
  *
  * This is an in-memory cache of a fact the event store already holds: the decision for a key is a fold of
- * the LoginFailed (reason other than `throttled`) and LoginSucceeded events of the last window, by email for
- * the account and by `address` for the address. A restarted process forgets (an attacker gains at most one
- * window's budget); several gateway processes each keep their own count; either can be closed by seeding
- * the map from a read model of those events, with `recordFailure`.
+ * the LoginFailed and LoginSucceeded events of the last window. A restarted process is seeded from a read
+ * model of those events (`recordFailure`); it forgets which addresses were the owner's until they log in
+ * again. Several gateway processes each keep their own count.
  */
 
 export type ThrottlePolicy = {
@@ -27,14 +32,33 @@ export type ThrottlePolicy = {
 
 const MINUTE = 60_000;
 
-/** A person mistyping gets three tries free; a guesser gets ten per quarter hour. */
-export const ACCOUNT_POLICY: ThrottlePolicy = {
+/** One account from one address: a person mistyping gets three tries free; a guesser gets ten per quarter hour. */
+export const PAIR_POLICY: ThrottlePolicy = {
   windowMs: 15 * MINUTE,
   freeFailures: 3,
   baseDelayMs: 1000,
   maxDelayMs: MINUTE,
   refuseAt: 10,
 };
+
+/**
+ * One account from every address it was not used from, added up: a botnet gets fifty guesses per quarter
+ * hour, whatever the number of its addresses.
+ */
+export const ACCOUNT_POLICY: ThrottlePolicy = {
+  windowMs: 15 * MINUTE,
+  freeFailures: 10,
+  baseDelayMs: 1000,
+  maxDelayMs: MINUTE,
+  refuseAt: 50,
+};
+
+/** How long an address the account logged in from stays its owner's, and how many are kept per account. */
+export const KNOWN_ADDRESS_MS = 30 * 24 * 60 * MINUTE;
+const KNOWN_ADDRESSES_PER_ACCOUNT = 20;
+
+const LIMITS = ['pair', 'address', 'account'] as const;
+export type ThrottleLimit = (typeof LIMITS)[number];
 
 /** Looser: a mission office behind one NAT address has many people logging in at once. */
 export const ADDRESS_POLICY: ThrottlePolicy = {
@@ -55,7 +79,7 @@ export type ThrottleDecision =
       readonly retryAfterSeconds: number;
       /** `slowed`: too soon after the last failure; `refused`: too many failures in the window. */
       readonly why: 'slowed' | 'refused';
-      readonly limitedBy: 'account' | 'address';
+      readonly limitedBy: ThrottleLimit;
     };
 
 /** Failure times (ms) of one key, oldest first. */
@@ -81,12 +105,16 @@ export const nextAttemptAt = (
   return at > now ? { at, why: 'slowed' } : undefined;
 };
 
-export const accountKey = (email: string): string => `account:${email.trim().toLowerCase()}`;
+const accountOf = (email: string): string => email.trim().toLowerCase();
+export const accountKey = (email: string): string => `account:${accountOf(email)}`;
 export const addressKey = (address: string): string => `address:${address}`;
+export const pairKey = (attempt: LoginAttempt): string =>
+  `pair:${accountOf(attempt.email)}|${attempt.address}`;
 
 export type LoginThrottleOptions = {
   /** Milliseconds since the epoch. */
   readonly now: () => number;
+  readonly pair?: ThrottlePolicy;
   readonly account?: ThrottlePolicy;
   readonly address?: ThrottlePolicy;
   /** Above this many keys, keys with no failure left in their window are dropped. */
@@ -95,13 +123,16 @@ export type LoginThrottleOptions = {
 
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
+  /** Per account: the addresses it logged in from, and when last. */
+  private readonly known = new Map<string, Map<string, number>>();
   private readonly now: () => number;
-  private readonly policies: { readonly account: ThrottlePolicy; readonly address: ThrottlePolicy };
+  private readonly policies: Readonly<Record<ThrottleLimit, ThrottlePolicy>>;
   private readonly sweepAbove: number;
 
   constructor(options: LoginThrottleOptions) {
     this.now = options.now;
     this.policies = {
+      pair: options.pair ?? PAIR_POLICY,
       account: options.account ?? ACCOUNT_POLICY,
       address: options.address ?? ADDRESS_POLICY,
     };
@@ -115,37 +146,68 @@ export class LoginThrottle {
    */
   admit(attempt: LoginAttempt): ThrottleDecision {
     const now = this.now();
-    const keys = this.keysOf(attempt);
+    const keys = this.keysOf(attempt, now);
     let worst: Extract<ThrottleDecision, { allowed: false }> | undefined;
-    for (const limitedBy of ['account', 'address'] as const) {
-      const next = nextAttemptAt(this.failures.get(keys[limitedBy]) ?? [], this.policies[limitedBy], now);
+    for (const limitedBy of LIMITS) {
+      const key = keys[limitedBy];
+      if (key === undefined) continue;
+      const next = nextAttemptAt(this.failures.get(key) ?? [], this.policies[limitedBy], now);
       if (!next) continue;
       const retryAfterSeconds = Math.max(1, Math.ceil((next.at - now) / 1000));
       if (!worst || retryAfterSeconds > worst.retryAfterSeconds)
         worst = { allowed: false, retryAfterSeconds, why: next.why, limitedBy };
     }
     if (worst) return worst;
-    this.recordFailure(attempt, now);
+    this.count(keys, now);
     return { allowed: true };
   }
 
-  /** The password was right: the account starts afresh, and this attempt is taken off the address. */
+  /**
+   * The password was right: the pair starts afresh, this attempt is taken off the address and the account,
+   * and the address becomes the owner's.
+   */
   succeeded(attempt: LoginAttempt): void {
-    const keys = this.keysOf(attempt);
-    this.failures.delete(keys.account);
+    const now = this.now();
+    const keys = this.keysOf(attempt, now);
+    this.failures.delete(keys.pair);
     // The address keeps its other failures: logging into one's own account between guesses at others must
-    // not wipe the count of those guesses.
-    const address = this.failures.get(keys.address);
-    address?.pop();
-    if (address?.length === 0) this.failures.delete(keys.address);
+    // not wipe the count of those guesses. Likewise the account keeps the guesses of strangers.
+    for (const key of [keys.address, keys.account]) {
+      if (key === undefined) continue;
+      const times = this.failures.get(key);
+      times?.pop();
+      if (times?.length === 0) this.failures.delete(key);
+    }
+    this.rememberOwnerAddress(attempt, now);
+  }
+
+  /** The account logged in from this address at `at` (here, or as replayed from the events at start). */
+  rememberOwnerAddress(attempt: LoginAttempt, at: number): void {
+    const account = accountOf(attempt.email);
+    const addresses = this.known.get(account) ?? new Map<string, number>();
+    if ((addresses.get(attempt.address) ?? -Infinity) > at) return;
+    // Oldest first, so that the first key is the one to drop.
+    addresses.delete(attempt.address);
+    addresses.set(attempt.address, at);
+    if (addresses.size > KNOWN_ADDRESSES_PER_ACCOUNT) addresses.delete(addresses.keys().next().value!);
+    this.known.set(account, addresses);
   }
 
   /** A failure that happened elsewhere (another process, or replayed from the events at start). */
   recordFailure(attempt: LoginAttempt, at: number): void {
+    this.count(this.keysOf(attempt, at), at);
+  }
+
+  /** How many keys are remembered (for metrics, and to see that sweeping works). */
+  get size(): number {
+    return this.failures.size;
+  }
+
+  private count(keys: Partial<Record<ThrottleLimit, string>>, at: number): void {
     if (this.failures.size > this.sweepAbove) this.sweep(at);
-    const keys = this.keysOf(attempt);
-    for (const limitedBy of ['account', 'address'] as const) {
+    for (const limitedBy of LIMITS) {
       const key = keys[limitedBy];
+      if (key === undefined) continue;
       const times = this.failures.get(key) ?? [];
       times.push(at);
       times.sort((a, b) => a - b);
@@ -155,18 +217,24 @@ export class LoginThrottle {
     }
   }
 
-  /** How many keys are remembered (for metrics, and to see that sweeping works). */
-  get size(): number {
-    return this.failures.size;
-  }
-
-  private keysOf(attempt: LoginAttempt) {
-    return { account: accountKey(attempt.email), address: addressKey(attempt.address) } as const;
+  /** The keys an attempt counts against: not the account's own when it comes from one of the owner's addresses. */
+  private keysOf(attempt: LoginAttempt, now: number): { pair: string; address: string; account?: string } {
+    const lastSuccess = this.known.get(accountOf(attempt.email))?.get(attempt.address);
+    const owners = lastSuccess !== undefined && lastSuccess > now - KNOWN_ADDRESS_MS;
+    return {
+      pair: pairKey(attempt),
+      address: addressKey(attempt.address),
+      ...(!owners && { account: accountKey(attempt.email) }),
+    };
   }
 
   private sweep(now: number): void {
-    const longest = Math.max(this.policies.account.windowMs, this.policies.address.windowMs);
+    const longest = Math.max(...LIMITS.map((limit) => this.policies[limit].windowMs));
     for (const [key, times] of this.failures)
       if (times[times.length - 1] <= now - longest) this.failures.delete(key);
+    for (const [account, addresses] of this.known) {
+      for (const [address, at] of addresses) if (at <= now - KNOWN_ADDRESS_MS) addresses.delete(address);
+      if (addresses.size === 0) this.known.delete(account);
+    }
   }
 }

@@ -11,22 +11,11 @@ export type RegisterUser = {
   readonly platformRole?: PlatformRole;
 };
 
-/**
- * A login attempt on this account and how far it got: refused by the throttle before any check, or the
- * password checked and found matching or not. Every attempt becomes an event, failed or not.
- */
-export type LogIn = {
-  readonly type: 'LogIn';
-  readonly at: string;
-  readonly address: string;
-  readonly check: 'throttled' | 'password-matched' | 'password-mismatched';
-};
-
 export type ChangePassword = { readonly type: 'ChangePassword'; readonly passwordHash: string };
 
 export type DisableUser = { readonly type: 'DisableUser'; readonly by: string; readonly reason?: string };
 
-export type UserCommand = RegisterUser | LogIn | ChangePassword | DisableUser;
+export type UserCommand = RegisterUser | ChangePassword | DisableUser;
 
 const MAX_EMAIL_LENGTH = 254;
 
@@ -41,12 +30,6 @@ const required = (value: string, what: string): string => {
   const text = typeof value === 'string' ? value.trim() : '';
   if (text === '') throw new DomainRuleBroken(`${what} must not be empty`);
   return text;
-};
-
-const instant = (value: string): string => {
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
-    throw new DomainRuleBroken(`"at" must be an ISO 8601 instant, not ${JSON.stringify(value)}`);
-  return value;
 };
 
 type RegisteredUser = Exclude<User, { status: 'unregistered' }>;
@@ -80,28 +63,6 @@ export const decide = (command: UserCommand, state: User): UserEvent[] => {
           },
         },
       ];
-    }
-    case 'LogIn': {
-      const user = registered(state);
-      const attempt = {
-        userId: user.userId,
-        at: instant(command.at),
-        address: required(command.address, 'address'),
-      };
-      switch (command.check) {
-        case 'throttled':
-          return [{ type: 'LoginFailed', data: { ...attempt, reason: 'throttled' } }];
-        case 'password-mismatched':
-          return [{ type: 'LoginFailed', data: { ...attempt, reason: 'wrong-password' } }];
-        case 'password-matched':
-          return user.status === 'disabled'
-            ? [{ type: 'LoginFailed', data: { ...attempt, reason: 'disabled' } }]
-            : [{ type: 'LoginSucceeded', data: attempt }];
-        default: {
-          const unknown: never = command.check;
-          throw new DomainRuleBroken(`unknown login check ${JSON.stringify(unknown)}`);
-        }
-      }
     }
     case 'ChangePassword': {
       const user = active(state);

@@ -1,4 +1,7 @@
-/** The facts of a user account: registered, logged in (or failed to), changed password, disabled. */
+/**
+ * The facts of a user account: registered, changed password, disabled; and its login attempts, which are
+ * recorded on login streams (domain/login-attempt.ts; accounts created before that have some on their own).
+ */
 import type { PlatformRole } from './roles.js';
 
 export const LOGIN_FAILURE_REASONS = ['wrong-password', 'unknown-user', 'throttled', 'disabled'] as const;
@@ -21,7 +24,10 @@ export type LoginSucceeded = {
   readonly data: { readonly userId: string; readonly at: string; readonly address: string };
 };
 
-/** On a user's stream with its userId; on a `login-…` stream (an email no account has) without. */
+/**
+ * With the userId of the account tried, or without (an email no account has). `throttled` is only in the
+ * history of older versions: attempts the throttle refuses are no longer stored.
+ */
 export type LoginFailed = {
   readonly type: 'LoginFailed';
   readonly data: {
