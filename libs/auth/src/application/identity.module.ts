@@ -1,12 +1,14 @@
 /**
  * The identity context in a host: login, accounts, the platform administrator on first start, and the
- * guard (AuthModule) wired to the mission roles this context projects. Apps import IdentityModule.forRoot().
+ * guard (AuthModule) wired to the mission roles this context projects, and the Idempotency-Key check of
+ * every write (IdempotencyModule). Apps import IdentityModule.forRoot().
  */
 import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProjectionHost } from '#platform';
 import { loadAuthConfig } from '../auth-config.js';
 import { AuthModule } from '../auth.module.js';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { LoginThrottle } from '../domain/login-throttle.js';
 import { ADMIN_ACCOUNT, AdminBootstrap, adminAccountFrom } from './admin-bootstrap.js';
 import { GetCurrentUserHandler } from './get-current-user.handler.js';
@@ -46,6 +48,8 @@ export class IdentityModule implements OnModuleInit {
       imports: [
         TypeOrmModule.forFeature([UserAccount, MissionRoleHeld, LoginFailureSeen]),
         AuthModule.forRoot({ config, membership: ProjectedMissionMembership, now }),
+        // Keys are checked where requests are authenticated: the caller scopes them.
+        IdempotencyModule,
       ],
       controllers: [TokenController, UsersController],
       providers: [
