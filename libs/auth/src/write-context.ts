@@ -25,7 +25,11 @@ export type WriteContext = CommandContext & {
 };
 
 /** The role the caller acts in: the first of the route's allowed roles that the caller holds. */
-const actingRole = (principal: Principal, missionId: string | undefined, allowed: MissionRole[] | undefined) => {
+const actingRole = (
+  principal: Principal,
+  missionId: string | undefined,
+  allowed: MissionRole[] | undefined,
+) => {
   if (principal.platformRole === 'admin') return 'admin';
   const held = missionId ? principal.missionRoles.get(missionId) : undefined;
   return allowed?.find((role) => held?.has(role)) ?? 'user';
@@ -40,10 +44,17 @@ export const idempotencyKeyOf = (request: Pick<Request, 'headers'>): string | un
   return key;
 };
 
-export const writeContextOf = (request: Request, principal: Principal, allowed?: MissionRole[]): WriteContext => {
+export const writeContextOf = (
+  request: Request,
+  principal: Principal,
+  allowed?: MissionRole[],
+): WriteContext => {
   const key = idempotencyKeyOf(request);
   const missionId = typeof request.params?.missionId === 'string' ? request.params.missionId : undefined;
-  const scope = key === undefined ? undefined : `${principal.userId}\n${request.method} ${request.route?.path ?? request.path}\n${key}`;
+  const scope =
+    key === undefined
+      ? undefined
+      : `${principal.userId}\n${request.method} ${request.route?.path ?? request.path}\n${key}`;
   const commandId = scope ? nameBasedUuid(`command\n${scope}`) : randomUUID();
   return {
     commandId,
@@ -68,9 +79,11 @@ export const Write = createParamDecorator((_: unknown, context: ExecutionContext
 /** The answer to every write: what was written, so a client can follow up or retry safely. */
 export class WriteReply {
   @ApiProperty({ description: 'id of the resource written' }) readonly id!: string;
-  @ApiProperty({ description: 'version of its stream after the write (0-based)' }) readonly streamVersion!: string;
+  @ApiProperty({ description: 'version of its stream after the write (0-based)' })
+  readonly streamVersion!: string;
   @ApiProperty({ type: [String] }) readonly eventIds!: string[];
-  @ApiProperty({ description: 'false when a retry found the write already done' }) readonly appended!: boolean;
+  @ApiProperty({ description: 'false when a retry found the write already done' })
+  readonly appended!: boolean;
 
   static of(id: string, result: CommandResult): WriteReply {
     return Object.assign(new WriteReply(), {

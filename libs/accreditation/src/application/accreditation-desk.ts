@@ -261,7 +261,9 @@ export class AccreditationDesk {
       // Best effort: a reservation left behind is void all the same, and taken over when asked for.
       await this.hasLetGo(applicationId, badgeNumber)
         .then((voided) =>
-          voided ? this.onBadge(badge, { type: 'ReleaseBadge', ...facts, letGo: applicationId }, context) : null,
+          voided
+            ? this.onBadge(badge, { type: 'ReleaseBadge', ...facts, letGo: applicationId }, context)
+            : null,
         )
         .catch(() => null);
       throw error;

@@ -284,7 +284,9 @@ describe('accreditation module (PGlite, buses)', () => {
       const retried = await grant(crashed, 'r-510');
       expect(retried.appended).toBe(true);
       expect((await until(crashed, (v) => v.status === 'granted')).badge?.number).toBe('R-510');
-      expect((await store.readStream(badgeStream(missionId, 'R-510'))).map((e) => e.type)).toEqual(['BadgeReserved']);
+      expect((await store.readStream(badgeStream(missionId, 'R-510'))).map((e) => e.type)).toEqual([
+        'BadgeReserved',
+      ]);
     });
 
     it('lets another application take a number whose grant never happened', async () => {

@@ -59,15 +59,26 @@ export const badgeDecider: Decider<BadgeState, BadgeCommand, BadgeEvent> = {
     const { missionId, badgeNumber, at } = command;
     if (command.type === 'ReleaseBadge')
       return holder === command.applicationId && command.letGo === holder
-        ? [{ type: 'BadgeReleased', data: { missionId, badgeNumber, applicationId: holder, reason: NEVER_GRANTED, at } }]
+        ? [
+            {
+              type: 'BadgeReleased',
+              data: { missionId, badgeNumber, applicationId: holder, reason: NEVER_GRANTED, at },
+            },
+          ]
         : [];
     const { applicationId } = command;
     if (holder === applicationId) return [];
-    const reserved: BadgeReserved = { type: 'BadgeReserved', data: { missionId, badgeNumber, applicationId, at } };
+    const reserved: BadgeReserved = {
+      type: 'BadgeReserved',
+      data: { missionId, badgeNumber, applicationId, at },
+    };
     if (holder === null) return [reserved];
     if (command.letGo === holder)
       return [
-        { type: 'BadgeReleased', data: { missionId, badgeNumber, applicationId: holder, reason: NEVER_GRANTED, at } },
+        {
+          type: 'BadgeReleased',
+          data: { missionId, badgeNumber, applicationId: holder, reason: NEVER_GRANTED, at },
+        },
         reserved,
       ];
     throw new BadgeNumberTaken(

@@ -33,7 +33,9 @@ type Request = IncomingMessage &
 
 /** A replayed write answer says that this request appended nothing, as a retry the store recognised would. */
 const replayed = (answer: unknown): unknown =>
-  typeof answer === 'object' && answer !== null && typeof (answer as { appended?: unknown }).appended === 'boolean'
+  typeof answer === 'object' &&
+  answer !== null &&
+  typeof (answer as { appended?: unknown }).appended === 'boolean'
     ? { ...answer, appended: false }
     : answer;
 
@@ -74,7 +76,12 @@ export class IdempotentWrites implements NestInterceptor {
     return from(this.run(caller, key, next, response));
   }
 
-  private async run(caller: string, key: string, next: CallHandler, response: ServerResponse): Promise<unknown> {
+  private async run(
+    caller: string,
+    key: string,
+    next: CallHandler,
+    response: ServerResponse,
+  ): Promise<unknown> {
     const keys = this.keys!;
     let answer: unknown;
     try {

@@ -12,9 +12,9 @@ describe('the fingerprint of a request', () => {
 
   it('names the route when the key was used on another one, and the body when only that differs', () => {
     const first = fingerprintOf('POST', path, { role: 'LTO' });
-    expect(differenceOf(first, fingerprintOf('POST', '/api/v1/missions/m-2/applications', { role: 'LTO' }))).toBe(
-      `it was first used for POST ${path}, not POST /api/v1/missions/m-2/applications`,
-    );
+    expect(
+      differenceOf(first, fingerprintOf('POST', '/api/v1/missions/m-2/applications', { role: 'LTO' })),
+    ).toBe(`it was first used for POST ${path}, not POST /api/v1/missions/m-2/applications`);
     expect(differenceOf(first, fingerprintOf('POST', path, { role: 'STO' }))).toBe(
       `it was first used for POST ${path} with another body`,
     );
@@ -27,5 +27,4 @@ describe('the fingerprint of a request', () => {
     expect(fingerprintOf('POST', path, file)).toEqual(fingerprintOf('POST', path, Buffer.from(file)));
     expect(fingerprintOf('POST', path, file).body).not.toBe(fingerprintOf('POST', path, changed).body);
   });
-
 });
