@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   Inject,
   Injectable,
+  Logger,
   Optional,
   type CallHandler,
   type ExecutionContext,
@@ -41,6 +42,8 @@ const replayed = (answer: unknown): unknown =>
 
 @Injectable()
 export class IdempotentWrites implements NestInterceptor {
+  private readonly logger = new Logger('IdempotentWrites');
+
   /** Optional: a context process has the routes declared but serves no HTTP, and keeps no keys. */
   constructor(@Optional() @Inject(IDEMPOTENCY_KEYS) private readonly keys?: IdempotencyKeys) {}
 
@@ -92,7 +95,12 @@ export class IdempotentWrites implements NestInterceptor {
       if (!problemFor(error).serverFault) await keys.release(caller, key);
       throw error;
     }
-    await keys.answer(caller, key, response.statusCode, answer);
+    try {
+      await keys.answer(caller, key, response.statusCode, answer);
+    } catch (error) {
+      // The write is done and the key stays pending, as after a crash: a retry gets its answer from the store.
+      this.logger.warn({ msg: 'the answer to an Idempotency-Key was not recorded', key, err: error });
+    }
     return answer;
   }
 }
