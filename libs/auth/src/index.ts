@@ -31,6 +31,7 @@ export * from './auth.guard.js';
 export * from './auth.module.js';
 export * from './too-many-logins.js';
 export * from './write-context.js';
+export { IdempotentUploads, IdempotentWrites, REPLAYED_HEADER } from './idempotency/idempotent-writes.js';
 export * from './application/plain-request.js';
 export { IdentityModule, type IdentityModuleOptions } from './application/identity.module.js';
 export { BOOTSTRAP_ADMIN_ID, DEFAULT_ADMIN_EMAIL } from './application/admin-bootstrap.js';

@@ -2,8 +2,9 @@
  * What every write carries from the HTTP request into the command (DESIGN.md §6-7): who acts and in
  * which role, the mission, the correlation id, and the command id. With an `Idempotency-Key`, the
  * command id — and the id of anything the command creates — derive from the caller and the key, so a
- * retried request lands on the same stream, appends nothing and gets the same answer; the same key
- * with a different body is refused (409) by the command handler.
+ * retried request lands on the same stream and appends nothing. The key itself is checked before this
+ * runs (idempotency/idempotent-writes.ts): the same key with another request is refused there (409),
+ * the same request answered again from the key's record.
  */
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
@@ -34,15 +35,21 @@ const actingRole = (
   return allowed?.find((role) => held?.has(role)) ?? 'user';
 };
 
+/** The request's Idempotency-Key, if it has one. @throws BadRequestException when it is malformed */
+export const idempotencyKeyOf = (request: Pick<Request, 'headers'>): string | undefined => {
+  const header = request.headers[IDEMPOTENCY_KEY_HEADER];
+  const key = Array.isArray(header) ? header[0] : header;
+  if (key !== undefined && !KEY_FORMAT.test(key))
+    throw new BadRequestException('Idempotency-Key must be 1 to 200 visible ASCII characters');
+  return key;
+};
+
 export const writeContextOf = (
   request: Request,
   principal: Principal,
   allowed?: MissionRole[],
 ): WriteContext => {
-  const header = request.headers[IDEMPOTENCY_KEY_HEADER];
-  const key = Array.isArray(header) ? header[0] : header;
-  if (key !== undefined && !KEY_FORMAT.test(key))
-    throw new BadRequestException('Idempotency-Key must be 1 to 200 visible ASCII characters');
+  const key = idempotencyKeyOf(request);
   const missionId = typeof request.params?.missionId === 'string' ? request.params.missionId : undefined;
   const scope =
     key === undefined

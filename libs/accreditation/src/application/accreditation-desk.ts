@@ -31,7 +31,8 @@ import {
 import type { ApplicationCommand } from '../domain/application.commands.js';
 import { applicationDecider } from '../domain/application.decide.js';
 import type { RuleSet } from '../domain/eligibility.js';
-import { badgeDecider, type ReserveBadge } from './badge.stream.js';
+import { badgeNumberOf } from '../domain/badge-number.js';
+import { badgeDecider, type BadgeCommand } from './badge.stream.js';
 import type { WriteResult } from './commands.js';
 import {
   applicationIdFor,
@@ -217,6 +218,22 @@ export class AccreditationDesk {
     );
   }
 
+  /**
+   * A grant writes two streams, the badge's reservation and then the application's grant, and the
+   * store has no transaction across streams. So a reservation binds the number to ONE application,
+   * and is void once that application can no longer be granted it: it has left `requested` without
+   * this number (no status leads back to `requested`, so that can never be undone):
+   * - a grant the application cannot take now is refused before anything is written;
+   * - a retry for the same application finds the reservation its own and carries on;
+   * - when the application's append is refused after the reservation (another grant won the race,
+   *   the application moved on), the reservation is released at once if it is void;
+   * - when the process dies between the two appends, or the application's append fails while it is
+   *   still `requested`, the reservation stays: a retry for that application succeeds; another
+   *   application is refused (409) while the holder's grant may still happen, and takes the number
+   *   once the reservation is void. A refused grant therefore never keeps a number from anyone.
+   * The event ids of the badge stream do not derive from the request's command id: whether to write is
+   * the badge's state alone (a reservation released and reserved again is a new write).
+   */
   async grant(
     missionId: string,
     applicationId: string,
@@ -225,22 +242,47 @@ export class AccreditationDesk {
   ): Promise<CommandResult> {
     const { state } = await this.application(missionId, applicationId);
     const at = this.at();
-    const command = { type: 'GrantAccreditation', ...grant, at } as const;
+    const badgeNumber = badgeNumberOf(grant.badgeNumber);
     // Deciding is pure: refuse a grant the application cannot take before its number is reserved.
-    const decided = applicationDecider.decide(command, state);
-    if (decided.length > 0)
-      await this.handler.handle(
-        { ...badgeDecider, decide: (c: ReserveBadge, s) => badgeDecider.decide({ ...c, at }, s) },
-        badgeStream(missionId, grant.badgeNumber),
-        { type: 'ReserveBadge', missionId, badgeNumber: grant.badgeNumber.trim(), applicationId, at: '' },
+    applicationDecider.decide({ type: 'GrantAccreditation', ...grant, at }, state);
+    const badge = badgeStream(missionId, badgeNumber);
+    const facts = { missionId, badgeNumber, applicationId, at };
+    const { state: holder } = await this.handler.load(badgeDecider, badge);
+    const letGo = holder !== null && holder !== applicationId && (await this.hasLetGo(holder, badgeNumber));
+    await this.onBadge(badge, { type: 'ReserveBadge', ...facts, ...(letGo && { letGo: holder }) }, context);
+    try {
+      return await this.handler.handle(
+        completing({ at }),
+        applicationStream(applicationId),
+        { type: 'GrantAccreditation', ...grant, badgeNumber },
         { ...context, missionId },
       );
-    return this.handler.handle(
-      completing({ at }),
-      applicationStream(applicationId),
-      { type: 'GrantAccreditation', ...grant },
-      { ...context, missionId },
+    } catch (error) {
+      // Best effort: a reservation left behind is void all the same, and taken over when asked for.
+      await this.hasLetGo(applicationId, badgeNumber)
+        .then((voided) =>
+          voided
+            ? this.onBadge(badge, { type: 'ReleaseBadge', ...facts, letGo: applicationId }, context)
+            : null,
+        )
+        .catch(() => null);
+      throw error;
+    }
+  }
+
+  /** The application can never be granted this number: it has left `requested` without it. */
+  private async hasLetGo(applicationId: string, badgeNumber: string): Promise<boolean> {
+    const { state } = await this.handler.load(applicationDecider, applicationStream(applicationId));
+    return (
+      state.status !== 'none' &&
+      state.status !== 'requested' &&
+      (!state.badge || badgeNumberOf(state.badge.number) !== badgeNumber)
     );
+  }
+
+  private onBadge(badge: string, command: BadgeCommand, context: CommandContext): Promise<CommandResult> {
+    const { commandId: _, ...rest } = context;
+    return this.handler.handle(badgeDecider, badge, command, { ...rest, missionId: command.missionId });
   }
 
   /** Forgets the person on each of their applications (refused while an accreditation is in force), then destroys the key. */

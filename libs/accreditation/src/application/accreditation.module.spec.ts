@@ -16,6 +16,7 @@ import {
   ReadModelsModule,
 } from '#platform';
 import {
+  CommandHandler,
   DomainRuleBroken,
   EVENT_STORE,
   IdempotencyMismatch,
@@ -30,7 +31,7 @@ import { anna, applicant, kyrgyzCall } from '../domain/application.examples.js';
 import { kazakhstan2020ObserverDocuments, kyrgyzstan2023LtoCall } from '../domain/rule-sets.js';
 import { ACCREDITATION_CLOCK } from './accreditation-desk.js';
 import { AccreditationModule } from './accreditation.module.js';
-import { BadgeNumberTaken } from './badge.stream.js';
+import { badgeDecider, BadgeNumberTaken } from './badge.stream.js';
 import { InvalidRuleSet } from './command-handlers.js';
 import {
   GrantAccreditationCommand,
@@ -41,7 +42,7 @@ import {
   TakeApplicationStep,
   type ApplicationStep,
 } from './commands.js';
-import { applicationStream } from './identities.js';
+import { applicationStream, badgeStream } from './identities.js';
 import { accreditationProjection, ApplicationRow } from './read-models.js';
 import { GetApplication, ListApplications, ListRuleSets, type ApplicationView } from './queries.js';
 
@@ -235,6 +236,76 @@ describe('accreditation module (PGlite, buses)', () => {
     );
     await expect(grant(third, 'B-401')).rejects.toBeInstanceOf(DomainRuleBroken);
     await grant(second, 'B-401');
+  });
+
+  describe('a badge reservation, when the grant does not happen', () => {
+    const requested = async (document: string) => {
+      const id = await submit(
+        applicant({ identityDocument: { kind: 'passport', number: document, issuingCountry: 'DE' } }),
+      );
+      await toRequested(id);
+      return id;
+    };
+    const holderOf = async (number: string) =>
+      (await new CommandHandler(store).load(badgeDecider, badgeStream(missionId, number))).state;
+    /** What the desk appends first, as if the process then died before the application's grant. */
+    const reservedThenCrashed = (applicationId: string, badgeNumber: string) =>
+      new CommandHandler(store).handle(badgeDecider, badgeStream(missionId, badgeNumber), {
+        type: 'ReserveBadge',
+        missionId,
+        badgeNumber,
+        applicationId,
+        at: clock.toISOString(),
+      });
+
+    it('keeps no number for the grants that lost the race for one application', async () => {
+      const contested = await requested('RB500');
+      const numbers = ['R-501', 'R-502', 'R-503', 'R-504', 'R-505', 'R-506'];
+      const outcomes = await Promise.allSettled(numbers.map((n) => grant(contested, n)));
+      const won = numbers.filter((_, i) => outcomes[i].status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      for (const outcome of outcomes)
+        if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(DomainRuleBroken);
+      expect(await holderOf(won[0])).toBe(contested);
+      const lost = numbers.filter((n) => n !== won[0]);
+      for (const n of lost) expect(await holderOf(n)).toBeNull();
+      // Another observer can be granted any of the numbers that were refused.
+      const other = await requested('RB507');
+      await grant(other, lost[0]);
+      expect(await holderOf(lost[0])).toBe(other);
+    });
+
+    it('holds the number for its application after a crash between the two appends: its retry succeeds', async () => {
+      const crashed = await requested('RB510');
+      const other = await requested('RB511');
+      await reservedThenCrashed(crashed, 'R-510');
+      // The holder's grant may still happen: nobody else gets the number meanwhile.
+      await expect(grant(other, 'R-510')).rejects.toBeInstanceOf(BadgeNumberTaken);
+      const retried = await grant(crashed, 'r-510');
+      expect(retried.appended).toBe(true);
+      expect((await until(crashed, (v) => v.status === 'granted')).badge?.number).toBe('R-510');
+      expect((await store.readStream(badgeStream(missionId, 'R-510'))).map((e) => e.type)).toEqual([
+        'BadgeReserved',
+      ]);
+    });
+
+    it('lets another application take a number whose grant never happened', async () => {
+      const crashed = await requested('RB520');
+      const other = await requested('RB521');
+      await reservedThenCrashed(crashed, 'R-520');
+      // The holder is granted another number: its reservation of R-520 can never become a grant.
+      await grant(crashed, 'R-529');
+      await grant(other, 'R-520');
+      expect(await holderOf('R-520')).toBe(other);
+      expect((await store.readStream(badgeStream(missionId, 'R-520'))).map((e) => e.type)).toEqual([
+        'BadgeReserved',
+        'BadgeReleased',
+        'BadgeReserved',
+      ]);
+      // And the first holder cannot come back for it.
+      const third = await requested('RB522');
+      await expect(grant(third, 'R-520')).rejects.toBeInstanceOf(BadgeNumberTaken);
+    });
   });
 
   it("hides one mission's applications from another", async () => {

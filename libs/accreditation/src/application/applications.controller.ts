@@ -7,6 +7,7 @@ import {
   Body,
   Controller,
   Get,
+  Injectable,
   HttpCode,
   Param,
   PayloadTooLargeException,
@@ -16,9 +17,13 @@ import {
   UnsupportedMediaTypeException,
   UploadedFile,
   UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
+import type { Observable } from 'rxjs';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -28,7 +33,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { IdempotentUploads, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
 import type { PersonalData } from '../domain/application.js';
 import {
   GrantAccreditationCommand,
@@ -71,18 +76,27 @@ const formatOf = (mediaType: string | undefined, fileName?: string): ImportForma
   return undefined;
 };
 
-/** The raw body of a text/csv or XLSX request (the app parses only JSON bodies itself). */
-const rawBody = async (request: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_IMPORT_BYTES)
-      throw new PayloadTooLargeException(`the file is larger than the limit of ${MAX_IMPORT_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
+/**
+ * Reads the raw body of a text/csv or XLSX request (the app parses only JSON bodies itself) into
+ * `request.body`, before the Idempotency-Key is checked against its bytes.
+ */
+@Injectable()
+class RawListBody implements NestInterceptor {
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const request = context.switchToHttp().getRequest<IncomingMessage & { body?: unknown; file?: unknown }>();
+    if (request.file || !formatOf(request.headers['content-type'])) return next.handle();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_IMPORT_BYTES)
+        throw new PayloadTooLargeException(`the file is larger than the limit of ${MAX_IMPORT_BYTES} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+    request.body = Buffer.concat(chunks);
+    return next.handle();
   }
-  return Buffer.concat(chunks);
-};
+}
 
 type UploadedList = { readonly buffer: Buffer; readonly mimetype: string; readonly originalname: string };
 
@@ -129,7 +143,11 @@ export class ApplicationsController {
   @Post('import')
   @HttpCode(200)
   @MissionRoles(...WRITERS)
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } }))
+  @UseInterceptors(
+    FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } }),
+    RawListBody,
+    IdempotentUploads,
+  )
   @ApiOperation({
     summary: 'Import applications from a CSV or XLSX list',
     description:
@@ -137,7 +155,8 @@ export class ApplicationsController {
       'given_name, family_name, local_given_name, local_family_name, local_script, date_of_birth, nationality, ' +
       'other_citizenships, document_kind, document_number, document_issuing_country, email, phone, languages, ' +
       'role, delegation, conflicts_of_interest ("none" or the questions answered yes), documents_provided. ' +
-      'Answers a report per row; importing the same file again creates nothing new.',
+      'Answers a report per row; importing the same file again creates nothing new. An Idempotency-Key is ' +
+      'checked against the bytes of the file.',
   })
   @ApiConsumes('multipart/form-data', CSV_TYPE, XLSX_TYPE)
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
@@ -145,7 +164,7 @@ export class ApplicationsController {
   async import(
     @Param('missionId') missionId: string,
     @UploadedFile() file: UploadedList | undefined,
-    @Req() request: IncomingMessage,
+    @Req() request: IncomingMessage & { body?: unknown },
     @Write() write: WriteContext,
   ): Promise<ImportReport> {
     const format = file
@@ -155,7 +174,7 @@ export class ApplicationsController {
       throw new UnsupportedMediaTypeException(
         `send a CSV (${CSV_TYPE}) or XLSX (${XLSX_TYPE}) file, as the body or as the multipart field "file"`,
       );
-    const content = file ? file.buffer : await rawBody(request);
+    const content = file ? file.buffer : Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     return overHttp(
       this.commands.execute(
         new ImportApplications(

@@ -4,6 +4,7 @@
  * twice) lands on the same application and creates nothing new.
  */
 import { nameBasedUuid } from '#event-sourcing';
+import { badgeNumberOf } from '../domain/badge-number.js';
 
 const documentKey = (missionId: string, nationality: string, documentNumber: string): string =>
   `${missionId}\n${nationality.trim().toUpperCase()}\n${documentNumber.replace(/\s+/g, '').toUpperCase()}`;
@@ -25,5 +26,6 @@ export const applicationStream = (applicationId: string): string =>
 export const ruleSetStream = (missionId: string, ruleSetId: string): string =>
   `${RULE_SET_CATEGORY}-${nameBasedUuid(`accreditation-rule-set\n${missionId}\n${ruleSetId}`)}`;
 
+/** Every spelling of one number (case, look-alike hyphens, invisible characters) is one stream. */
 export const badgeStream = (missionId: string, badgeNumber: string): string =>
-  `${BADGE_CATEGORY}-${nameBasedUuid(`accreditation-badge\n${missionId}\n${badgeNumber.trim()}`)}`;
+  `${BADGE_CATEGORY}-${nameBasedUuid(`accreditation-badge\n${missionId}\n${badgeNumberOf(badgeNumber)}`)}`;

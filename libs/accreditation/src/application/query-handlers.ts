@@ -13,6 +13,7 @@ import {
   type ApplicationView,
 } from './queries.js';
 import { ApplicationRow, RuleSetRow, toView } from './read-models.js';
+import { badgeNumberOf } from '../domain/badge-number.js';
 
 /** Accredited: the badge is in force (a suspended observer is still accredited, but may not observe until reinstated). */
 const ACCREDITED = ['granted', 'suspended'];
@@ -67,7 +68,7 @@ export class FindBadgeHandler implements IQueryHandler<FindBadge> {
   constructor(@InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>) {}
 
   async execute({ missionId, badgeNumber }: FindBadge): Promise<ApplicationView> {
-    const row = await this.rows.findOneBy({ missionId, badgeNumber });
+    const row = await this.rows.findOneBy({ missionId, badgeNumber: badgeNumberOf(badgeNumber) });
     if (!row) throw new NotFound(`there is no badge ${badgeNumber} in this mission`);
     return toView(row);
   }

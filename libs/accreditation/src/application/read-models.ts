@@ -19,6 +19,7 @@ import type { EligibilityFailure, RuleSet } from '../domain/eligibility.js';
 import { APPLICATION_CATEGORY, RULE_SET_CATEGORY } from './identities.js';
 import type { ApplicationView } from './queries.js';
 import type { RuleSetPublished } from './rule-set.stream.js';
+import { badgeNumberOf } from '../domain/badge-number.js';
 
 @Entity('accreditation_applications')
 @Index(['missionId', 'status'])
@@ -198,7 +199,9 @@ const applyApplicationEvent = async (
       changes.reason = null;
       break;
     case 'AccreditationGranted': {
-      const { badgeNumber, validFrom, validTo, conditions } = event.data;
+      const { validFrom, validTo, conditions } = event.data;
+      // Grants recorded before numbers were normalised are looked up like the others.
+      const badgeNumber = badgeNumberOf(event.data.badgeNumber);
       Object.assign(changes, { badgeNumber, validFrom, validTo, conditions: [...conditions], reason: null });
       break;
     }

@@ -25,6 +25,7 @@ import type {
   ScreenEligibility,
   SubmitApplication,
 } from './application.commands.js';
+import { badgeNumberOf } from './badge-number.js';
 import { CONFLICT_OF_INTEREST_QUESTIONS, screen } from './eligibility.js';
 import { validateRuleSet } from './eligibility.validate.js';
 
@@ -83,7 +84,7 @@ export const decide = (command: ApplicationCommand, state: ApplicationState): Ap
       requireStatus(application, ['requested'], 'grant accreditation to');
       // Badge numbers are unique per mission: the application layer reserves the number across the
       // mission's applications before this command is issued; one application cannot see the others.
-      const badgeNumber = command.badgeNumber.trim();
+      const badgeNumber = badgeNumberOf(command.badgeNumber);
       if (!badgeNumber) throw new DomainRuleBroken('a granted accreditation needs a badge number');
       const validFrom = instant(command.validFrom, 'validFrom');
       const validTo = instant(command.validTo, 'validTo');

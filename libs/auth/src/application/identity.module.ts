@@ -1,6 +1,7 @@
 /**
  * The identity context in a host: login, accounts, the platform administrator on first start, and the
- * guard (AuthModule) wired to the mission roles this context projects. Apps import IdentityModule.forRoot().
+ * guard (AuthModule) wired to the mission roles this context projects, and the Idempotency-Key check of
+ * every write (IdempotencyModule). Apps import IdentityModule.forRoot().
  */
 import { Inject, Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -8,6 +9,7 @@ import { Counter } from 'prom-client';
 import { Metrics, ProjectionHost } from '#platform';
 import { loadAuthConfig } from '../auth-config.js';
 import { AuthModule } from '../auth.module.js';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { LoginThrottle } from '../domain/login-throttle.js';
 import { ADMIN_ACCOUNT, AdminBootstrap, adminAccountFrom } from './admin-bootstrap.js';
 import { GetCurrentUserHandler } from './get-current-user.handler.js';
@@ -69,6 +71,8 @@ export class IdentityModule implements OnModuleInit {
       imports: [
         TypeOrmModule.forFeature([UserAccount, MissionRoleHeld, LoginFailureSeen, OwnerAddressSeen]),
         AuthModule.forRoot({ config, membership: ProjectedMissionMembership, now }),
+        // Keys are checked where requests are authenticated: the caller scopes them.
+        IdempotencyModule,
       ],
       controllers: [TokenController, UsersController],
       providers: [

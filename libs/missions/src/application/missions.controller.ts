@@ -46,7 +46,8 @@ const IdempotencyKey = () =>
   ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'a retry with the same key writes nothing new',
+    description:
+      'kept with the request it was first used for: the same request again gets the first answer and writes nothing; another request with the key gets 409',
   });
 
 @ApiTags('missions')
