@@ -557,15 +557,18 @@ describe.each([
       expect(refused?.status).toBe(429);
       expect(refused?.headers['content-type']).toMatch(PROBLEM);
       expect(Number(refused?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-      // Even the right password is refused while the throttle holds, from this address.
+      // Even the right password is refused while the throttle holds, from this address (a loaded machine
+      // may take longer than the wait between the two requests: then, and only then, it may get in).
+      const retryAfter = Number(refused?.headers['retry-after']);
+      const refusedAt = Date.now();
       const right = await world.http
         .post('/api/v1/auth/token')
         .send({ email, password: 'the-real-password-9' });
-      expect(right.status).toBe(429);
+      if (Date.now() - refusedAt < (retryAfter - 1) * 1000) expect(right.status).toBe(429);
       // Refused attempts are counted, not stored: a guesser cannot grow the history at will.
-      const reasons = (await loginsOf(email)).map((e) => e.data.reason);
-      expect(reasons).toEqual(Array(statuses.length - 1).fill('wrong-password'));
-      expect(await refusals()).toBe(refusalsBefore + 2);
+      const failures = (await loginsOf(email)).filter((e) => e.type === 'LoginFailed');
+      expect(failures.map((e) => e.data.reason)).toEqual(Array(statuses.length - 1).fill('wrong-password'));
+      expect(await refusals()).toBe(refusalsBefore + (right.status === 429 ? 2 : 1));
     });
 
     it('lets the owner in from their own address while strangers fail from many others', async () => {
