@@ -58,7 +58,8 @@ export const findChainBreak = (events: readonly RecordedEvent[]): ChainBreak | n
   let expectedVersion = 0n;
   for (const event of events) {
     const at = { streamVersion: event.streamVersion, eventId: event.eventId };
-    if (event.streamVersion !== expectedVersion) return { ...at, reason: `expected version ${expectedVersion}` };
+    if (event.streamVersion !== expectedVersion)
+      return { ...at, reason: `expected version ${expectedVersion}` };
     if (event.metadata.previousHash !== previous) return { ...at, reason: 'previousHash does not match' };
     const recomputed = chainHash(
       previous,
