@@ -61,8 +61,15 @@ describe('parked events on /health and /metrics, and their replay (PGlite)', () 
   });
   afterAll(() => app?.close());
 
-  const arrive = (station: string) =>
-    store.appendToStream(`arrival-${randomUUID()}`, [newEvent('ObserverArrived', { station })], 'no_stream');
+  const arrive = async (station: string) => {
+    const streamId = `arrival-${randomUUID()}`;
+    const { events } = await store.appendToStream(
+      streamId,
+      [newEvent('ObserverArrived', { station })],
+      'no_stream',
+    );
+    return { streamId, ...events[0] };
+  };
   const parkedLine = async () =>
     (await request(app.getHttpServer()).get('/metrics')).text
       .split('\n')
@@ -75,8 +82,10 @@ describe('parked events on /health and /metrics, and their replay (PGlite)', () 
     await arrive('S-1');
     const parked = await arrive('S-9');
     await arrive('S-2');
-    await waitFor(() => seen.includes('S-2'));
-    expect(seen).toEqual(['S-1', 'S-2']);
+    // A later event of the parked event's stream: applied, it overtakes the parked one.
+    await store.appendToStream(parked.streamId, [newEvent('ObserverArrived', { station: 'S-3' })], 0n);
+    await waitFor(() => seen.includes('S-3'));
+    expect(seen).toEqual(['S-1', 'S-2', 'S-3']);
 
     const health = await request(app.getHttpServer()).get('/health');
     expect(health.status).toBe(200);
@@ -100,12 +109,13 @@ describe('parked events on /health and /metrics, and their replay (PGlite)', () 
     expect(await host.deadLetters()).toEqual([
       expect.objectContaining({
         projection: 'arrivals',
-        eventId: parked.events[0].eventId,
+        eventId: parked.eventId,
         type: 'ObserverArrived',
         error: 'Error: station S-9 is not in the deployment plan',
       }),
     ]);
     await expect(host.deadLetters('departures')).rejects.toThrow(NotFound);
+    expect((await host.overtaken('arrivals')).map((letter) => letter.eventId)).toEqual([parked.eventId]);
   });
 
   it('replays the parked event once the cause is fixed, and is ok again', async () => {
@@ -117,7 +127,7 @@ describe('parked events on /health and /metrics, and their replay (PGlite)', () 
 
     planIncludesS9 = true;
     expect(await host.replay('arrivals')).toEqual({ applied: 1, stillParked: [] });
-    expect(seen).toEqual(['S-1', 'S-2', 'S-9']);
+    expect(seen).toEqual(['S-1', 'S-2', 'S-3', 'S-9']);
     expect(await host.deadLetters('arrivals')).toEqual([]);
     const health = await request(app.getHttpServer()).get('/health');
     expect(health.body).toEqual({ status: 'ok', store: expect.objectContaining({ kind: 'pglite' }) });

@@ -96,6 +96,24 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
+   * Parked events whose stream has later events that were not parked: the projection has applied
+   * those (or will), and one that guards by stream version takes the parked event, replayed, for a
+   * redelivery and skips it. A rebuild applies the whole history in order instead.
+   */
+  async overtaken(name: string): Promise<DeadLetter[]> {
+    const letters = await this.deadLetters(name);
+    const parked = new Set(letters.map((letter) => letter.eventId));
+    const overtaken: DeadLetter[] = [];
+    for (const letter of letters) {
+      if (letter.streamId === null) continue;
+      const stream = await this.store.readStream(letter.streamId);
+      const at = stream.findIndex((event) => event.eventId === letter.eventId);
+      if (at >= 0 && stream.slice(at + 1).some((event) => !parked.has(event.eventId))) overtaken.push(letter);
+    }
+    return overtaken;
+  }
+
+  /**
    * Applies a projection's parked events again, once their cause is fixed: those that apply leave
    * the dead letters, those that still fail stay with their new error.
    */
