@@ -282,6 +282,45 @@ const runnerSpec = (label: string, open: () => Promise<World>) =>
       expect(await readModel()).toEqual({ 'S-1': 1 });
     });
 
+    it('parks the event that breaks a deferred constraint, which would otherwise fail only at commit', async () => {
+      await world.dataSource.query(
+        `CREATE TABLE badge_holders (badge text, observer text,
+           CONSTRAINT one_holder UNIQUE (badge) DEFERRABLE INITIALLY DEFERRED)`,
+      );
+      const badges: Projection = {
+        name: 'visits-per-station',
+        categories: ['visit'],
+        async apply(event, tx) {
+          await tx.query('INSERT INTO badge_holders (badge, observer) VALUES ($1, $2)', [
+            event.data.badge,
+            event.data.observer,
+          ]);
+        },
+        reset: async (tx) => void (await tx.query('TRUNCATE badge_holders')),
+      };
+      for (const [badge, observer] of [
+        ['KG-1', 'anna'],
+        ['KG-1', 'bakyt'],
+        ['KG-2', 'chynara'],
+      ])
+        await world.store.appendToStream(
+          `visit-${randomUUID()}`,
+          [newEvent('BadgeIssued', { badge, observer })],
+          'no_stream',
+        );
+
+      expect(await runner(badges, 10).runUntilCaughtUp()).toBe(2);
+      expect(
+        await world.dataSource.query('SELECT badge, observer FROM badge_holders ORDER BY badge'),
+      ).toEqual([
+        { badge: 'KG-1', observer: 'anna' },
+        { badge: 'KG-2', observer: 'chynara' },
+      ]);
+      expect((await parked()).map((l) => l.error)).toEqual([
+        expect.stringMatching(/^QueryFailedError \[23505\]/),
+      ]);
+    });
+
     it('applies each page once when two runners of one projection race', async () => {
       await arrivals(...Array.from({ length: 20 }, (_, i) => `S-${i % 4}`));
       const counts = await Promise.all(

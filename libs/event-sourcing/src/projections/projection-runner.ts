@@ -176,6 +176,8 @@ export class ProjectionRunner {
   ): Promise<DeadLetter[]> {
     return this.dataSource.transaction(async (tx) => {
       await claimCheckpoint(tx, this.projection.name, expected);
+      // A deferred constraint would fail only at COMMIT, for the whole page: here it fails with its event.
+      await tx.query('SET CONSTRAINTS ALL IMMEDIATE');
       const parked: DeadLetter[] = [];
       for (const event of page) {
         await tx.query('SAVEPOINT observa_event');
