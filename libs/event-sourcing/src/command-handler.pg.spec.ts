@@ -98,9 +98,19 @@ describe('command handler (Postgres server)', () => {
 
   it('refuses a command id replayed with a different request, writing nothing', async () => {
     const stream = `visit-${randomUUID()}`;
-    await handler.handle(visit, stream, { type: 'PlanVisit', station: 'KG-2', capacity: 1 }, { commandId: 'c-10' });
+    await handler.handle(
+      visit,
+      stream,
+      { type: 'PlanVisit', station: 'KG-2', capacity: 1 },
+      { commandId: 'c-10' },
+    );
     await expect(
-      handler.handle(visit, stream, { type: 'PlanVisit', station: 'KG-2', capacity: 5 }, { commandId: 'c-10' }),
+      handler.handle(
+        visit,
+        stream,
+        { type: 'PlanVisit', station: 'KG-2', capacity: 5 },
+        { commandId: 'c-10' },
+      ),
     ).rejects.toBeInstanceOf(IdempotencyMismatch);
     expect(await store.readStream(stream)).toHaveLength(1);
   });

@@ -41,7 +41,11 @@ export type CountOptions = {
 export type SubscribeOptions = ReadAllOptions & { readonly signal?: AbortSignal };
 
 export interface EventStore {
-  appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult>;
+  appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events in $all order. Never returns an event while one before it may still commit. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -1,4 +1,5 @@
 export * from './envelope.js';
+export * from './event-codec.js';
 export * from './errors.js';
 export * from './event-store.js';
 export * from './hash-chain.js';

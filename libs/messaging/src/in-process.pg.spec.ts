@@ -5,7 +5,7 @@ import { Column, Entity, PrimaryColumn, type DataSource, type EntityManager } fr
 import type { EventStore, RecordedEvent } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore } from '#eventstore-postgres';
 import { createTestDatabase, newEvent, readYourWrites } from '#testing';
-import { dataSourceOn, type Projection } from '#event-sourcing/projections';
+import { dataSourceOn, listDeadLetters, type Projection } from '#event-sourcing/projections';
 import type { EventTransport } from './event-transport.js';
 import { InProcessTransport } from './in-process.js';
 
@@ -15,7 +15,8 @@ class StationVisits {
   @Column('int') visits!: number;
 }
 
-const visitsPerStation = (crashOnce?: string): Projection => {
+/** Crashes on `crashOn`'s arrival: the first time only with a lost connection, every time otherwise. */
+const visitsPerStation = (crashOn?: { station: string; once: boolean }): Projection => {
   let crashed = false;
   return {
     name: 'visits-per-station',
@@ -27,9 +28,11 @@ const visitsPerStation = (crashOnce?: string): Projection => {
          ON CONFLICT (station) DO UPDATE SET visits = station_visits.visits + 1`,
         [event.data.station],
       );
-      if (event.data.station === crashOnce && !crashed) {
+      if (event.data.station !== crashOn?.station) return;
+      if (!crashOn.once) throw new Error(`no station ${crashOn.station} in the plan`);
+      if (!crashed) {
         crashed = true;
-        throw new Error(`crashed at ${crashOnce}`);
+        throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
       }
     },
     async reset(tx: EntityManager) {
@@ -100,13 +103,13 @@ const transportSpec = (label: string, open: () => Promise<World>) =>
       expect(await readModel()).toBe(JSON.stringify({ 'S-1': 2, 'S-2': 1 }));
     });
 
-    it('reports a projection that throws and retries it from its checkpoint, applying each event once', async () => {
+    it('reports a projection that failed for a transient reason and retries it from its checkpoint, applying each event once', async () => {
       const errors: unknown[] = [];
       const transport = new InProcessTransport(world.store, world.dataSource, {
         retryDelayMs: 50,
         onError: (e) => errors.push(e),
       });
-      const running = await transport.start(visitsPerStation('S-2'));
+      const running = await transport.start(visitsPerStation({ station: 'S-2', once: true }));
       try {
         await arrive('S-1');
         await arrive('S-2');
@@ -115,7 +118,30 @@ const transportSpec = (label: string, open: () => Promise<World>) =>
       } finally {
         await running.stop();
       }
-      expect(errors).toEqual([new Error('crashed at S-2')]);
+      expect(errors).toEqual([new Error('Connection terminated unexpectedly')]);
+      expect(await listDeadLetters(world.dataSource)).toEqual([]);
+    });
+
+    it('parks an event the projection cannot apply and keeps feeding the others', async () => {
+      const errors: unknown[] = [];
+      const parked: string[] = [];
+      const transport = new InProcessTransport(world.store, world.dataSource, {
+        retryDelayMs: 50,
+        onError: (e) => errors.push(e),
+        onParked: (letter) => parked.push(letter.error),
+      });
+      const running = await transport.start(visitsPerStation({ station: 'S-2', once: false }));
+      try {
+        await arrive('S-1');
+        await arrive('S-2');
+        await arrive('S-3');
+        await waitFor(async () => (await readModel()) === JSON.stringify({ 'S-1': 1, 'S-3': 1 }));
+      } finally {
+        await running.stop();
+      }
+      expect(parked).toEqual(['Error: no station S-2 in the plan']);
+      expect((await listDeadLetters(world.dataSource)).map((l) => l.error)).toEqual(parked);
+      expect(errors).toEqual([]);
     });
   });
 

@@ -1,5 +1,4 @@
 export * from './topics.js';
-export * from './event-codec.js';
 export * from './event-transport.js';
 export * from './inbox.js';
 export * from './relay.js';

@@ -1,15 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import { Column, Entity, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
-import type { RecordedEvent } from '#event-sourcing';
+import { encodeEvent, eventHeaders, type RecordedEvent } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '#eventstore-postgres';
-import { createTestDatabase, newEvent, readYourWrites, testKafka, uniqueName, type TestDatabase } from '#testing';
-import { dataSourceOn, type Projection } from '#event-sourcing/projections';
+import {
+  createTestDatabase,
+  newEvent,
+  readYourWrites,
+  testKafka,
+  uniqueName,
+  type TestDatabase,
+} from '#testing';
+import {
+  dataSourceOn,
+  listDeadLetters,
+  replayDeadLetters,
+  type Projection,
+} from '#event-sourcing/projections';
 import type { Running } from './event-transport.js';
-import { KafkaTransport } from './kafka-consumer.js';
+import { deadLetterTopicOf, KafkaTransport } from './kafka-consumer.js';
 import { Relay } from './relay.js';
-import { TopicRouting } from './topics.js';
+import { ensureTopics, TopicRouting } from './topics.js';
 
 @Entity('station_visits')
 class StationVisits {
@@ -79,10 +91,14 @@ describe('Kafka consumer with an inbox', () => {
     return { visit, team, routing, transport, relay };
   };
 
-  /** Visits per station; while `crashOn` names a station, applying its arrival writes the visit and then throws. */
+  /**
+   * Visits per station; while `crashOn` names a station, applying its arrival writes the visit and
+   * then throws `crash` (a bug in the projection unless told otherwise).
+   */
   const visitsPerStation = (visit: string) => {
     const state = {
       crashOn: undefined as string | undefined,
+      crash: (station: string): Error => new Error(`no station ${station} in the deployment plan`),
       attempts: [] as string[],
       applied: [] as string[],
     };
@@ -98,7 +114,7 @@ describe('Kafka consumer with an inbox', () => {
            ON CONFLICT (station) DO UPDATE SET visits = station_visits.visits + 1`,
           [station],
         );
-        if (station === state.crashOn) throw new Error(`crashed while applying the arrival at ${station}`);
+        if (station === state.crashOn) throw state.crash(station);
         state.applied.push(station);
       },
       async reset(tx: EntityManager) {
@@ -183,12 +199,14 @@ describe('Kafka consumer with an inbox', () => {
     expect(await inbox()).toBe(5);
   });
 
-  it('leaves no half-written read model when the handler crashes, and applies the event exactly once after a restart', async () => {
+  it('redelivers an event whose handler failed for a transient reason, leaving no half-written read model, and applies it once after a restart', async () => {
     const { visit, routing, transport, relay } = world();
     for (const station of ['S-1', 'S-2', 'S-3']) await arrive(visit, station);
     await relay('main').runUntilCaughtUp();
     const { projection, state } = visitsPerStation(visit);
     state.crashOn = 'S-3';
+    state.crash = () =>
+      Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
 
     running.push(await transport.start(projection));
     await waitFor(
@@ -208,5 +226,134 @@ describe('Kafka consumer with an inbox', () => {
     expect(await readModel()).toEqual({ 'S-1': 1, 'S-2': 1, 'S-3': 1 });
     expect(state.applied.filter((s) => s === 'S-3')).toHaveLength(1);
     expect(await inbox()).toBe(3);
+    expect(await listDeadLetters(dataSource)).toEqual([]);
+  });
+
+  /** Every message of a topic, from the beginning, once `count` of them have arrived. */
+  const readTopic = async (topic: string, count: number): Promise<KafkaMessage[]> => {
+    const seen: KafkaMessage[] = [];
+    const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
+      await waitFor(`${count} messages on ${topic}`, () => seen.length >= count);
+    } finally {
+      await consumer.disconnect();
+    }
+    return seen;
+  };
+
+  it('parks a message that is not an event, copies it to the dead-letter topic, and applies the later messages of its partition', async () => {
+    const { visit, routing } = world();
+    const [topic] = routing.topicsOf([visit]);
+    await arrive(visit, 'S-1');
+    await arrive(visit, 'S-2');
+    const events = await store.readAll({ categories: [visit] });
+    const garbage = Buffer.from([0xff, 0x00, 0xfe, 0x80, 0x7b]);
+    const producer = kafka.producer();
+    await producer.connect();
+    const onPartition0 = (event: RecordedEvent) => ({
+      key: event.streamId,
+      value: encodeEvent(event),
+      headers: eventHeaders(event),
+      partition: 0,
+    });
+    try {
+      await ensureTopics(kafka, [topic]);
+      const [sent] = await producer.send({
+        topic,
+        messages: [
+          onPartition0(events[0]),
+          { key: 'not-an-event', value: garbage, partition: 0 },
+          onPartition0(events[1]),
+        ],
+      });
+      const garbageOffset = BigInt(sent.baseOffset!) + 1n;
+
+      const parked: string[] = [];
+      const { projection } = visitsPerStation(visit);
+      const feeding = new KafkaTransport({
+        kafka,
+        dataSource,
+        routing,
+        groupPrefix: `${uniqueName('spec')}.`,
+        consumer: { maxWaitTimeInMs: 100 },
+        onParked: (letter) => parked.push(letter.eventId),
+      });
+      running.push(await feeding.start(projection));
+      await waitFor('both events around the garbage', () =>
+        consumedAll(feeding.groupOf(projection), [topic]),
+      );
+
+      expect(await readModel()).toEqual({ 'S-1': 1, 'S-2': 1 });
+      const letters = await listDeadLetters(dataSource, 'visits-per-station');
+      const key = `kafka:${topic}/0@${garbageOffset}`;
+      expect(letters).toEqual([
+        {
+          projection: 'visits-per-station',
+          eventId: key,
+          globalPosition: null,
+          streamId: null,
+          type: null,
+          origin: `kafka ${topic}/0@${garbageOffset}`,
+          error: 'UndecodableEvent: the message value is not JSON',
+          parkedAt: expect.any(Date),
+        },
+      ]);
+      expect(parked).toEqual([key]);
+      const [copy] = await readTopic(deadLetterTopicOf(topic), 1);
+      expect(copy.value).toEqual(garbage);
+      expect(copy.key?.toString()).toBe('not-an-event');
+      expect(copy.headers?.['dlq-projection']?.toString()).toBe('visits-per-station');
+      expect(copy.headers?.['dlq-error']?.toString()).toBe('UndecodableEvent: the message value is not JSON');
+
+      // Replaying cannot make garbage an event: it stays parked, nothing else changes.
+      const replayed = await replayDeadLetters(dataSource, projection);
+      expect(replayed).toEqual({ applied: 0, stillParked: [{ ...letters[0], parkedAt: expect.any(Date) }] });
+      expect(await readModel()).toEqual({ 'S-1': 1, 'S-2': 1 });
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
+  it('parks an event the projection cannot apply with its inbox row, carries on, and replays it once fixed', async () => {
+    const { visit, routing, transport, relay } = world();
+    for (const station of ['S-1', 'S-bad', 'S-3']) await arrive(visit, station);
+    await relay('main').runUntilCaughtUp();
+    const [bad] = (await store.readAll({ categories: [visit] })).filter((e) => e.data.station === 'S-bad');
+    const { projection, state } = visitsPerStation(visit);
+    state.crashOn = 'S-bad';
+    const groupId = transport.groupOf(projection);
+    const topics = routing.topicsOf([visit]);
+
+    running.push(await transport.start(projection));
+    await waitFor('every message handled', () => consumedAll(groupId, topics));
+    expect(await readModel()).toEqual({ 'S-1': 1, 'S-3': 1 });
+    expect(await inbox()).toBe(3);
+    const letters = await listDeadLetters(dataSource, 'visits-per-station');
+    expect(letters).toEqual([
+      expect.objectContaining({
+        eventId: bad.eventId,
+        globalPosition: `${bad.globalPosition.commit}/${bad.globalPosition.prepare}`,
+        streamId: bad.streamId,
+        type: 'ObserverArrived',
+        error: 'Error: no station S-bad in the deployment plan',
+      }),
+    ]);
+    const [copy] = await readTopic(deadLetterTopicOf(topics[0]), 1);
+    expect(copy.headers?.eventId?.toString()).toBe(bad.eventId);
+    expect(copy.headers?.['dlq-origin']?.toString()).toBe(letters[0].origin);
+
+    // Republished by a relay that crashed before its checkpoint: the inbox knows it, nothing is parked twice.
+    await relay('again').runUntilCaughtUp();
+    await waitFor('the republished events', () => consumedAll(groupId, topics));
+    expect(await listDeadLetters(dataSource)).toEqual(letters);
+    expect(state.attempts.filter((s) => s === 'S-bad')).toHaveLength(1);
+
+    state.crashOn = undefined; // the fix is deployed
+    expect(await replayDeadLetters(dataSource, projection)).toEqual({ applied: 1, stillParked: [] });
+    expect(await readModel()).toEqual({ 'S-1': 1, 'S-3': 1, 'S-bad': 1 });
+    expect(await listDeadLetters(dataSource)).toEqual([]);
   });
 });

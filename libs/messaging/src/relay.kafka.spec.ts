@@ -6,7 +6,7 @@ import type { RecordedEvent } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '#eventstore-postgres';
 import { createTestDatabase, newEvent, readYourWrites, testKafka, uniqueName, type TestDatabase } from '#testing';
 import { dataSourceOn } from '#event-sourcing/projections';
-import { decodeEvent } from './event-codec.js';
+import { decodeEvent } from '#event-sourcing';
 import { Relay, type RelayOptions } from './relay.js';
 import { topicOf, TopicRouting, UnknownCategory } from './topics.js';
 

@@ -6,14 +6,19 @@
  */
 import kafkajs, { type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import type { EventStore, GlobalPosition, RecordedEvent } from '#event-sourcing';
+import {
+  encodeEvent,
+  eventHeaders,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+} from '#event-sourcing';
 import {
   createCheckpointsTable,
   followInPages,
   loadCheckpoint,
   saveCheckpoint,
 } from '#event-sourcing/projections';
-import { encodeEvent, eventHeaders } from './event-codec.js';
 import { ensureTopics, TopicRouting, type TopicSettings } from './topics.js';
 
 const { Partitioners } = kafkajs;

@@ -1,6 +1,10 @@
-/** GET /health: 200 when the event store answers, 503 when it does not (for load balancers and probes). */
+/**
+ * GET /health: 200 when the event store answers, 503 when it does not (for load balancers and probes).
+ * A projection that has parked events makes the report `degraded`, still 200: the process serves,
+ * and everything but the parked events is in its read models.
+ */
 import type { ServerResponse } from 'node:http';
-import { Controller, Get, Inject, Logger, Module, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Module, Optional, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiProperty,
@@ -9,6 +13,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { EVENT_STORE, positionToString, type EventStore } from '#event-sourcing';
+import { ProjectionHost, type ParkedEvents } from './projections.module.js';
 
 export type StoreKind = 'pglite' | 'postgres' | 'eventstoredb';
 
@@ -30,12 +35,40 @@ class StoreHealth {
   error?: string;
 }
 
+class ProjectionHealth {
+  @ApiProperty({ example: 'accreditation-read-models' })
+  name!: string;
+  @ApiProperty({ enum: ['degraded'] })
+  status!: 'degraded';
+  @ApiProperty({ example: 2, description: 'events it could not apply, parked' })
+  parked!: number;
+  @ApiProperty({
+    example:
+      '2 events could not be applied and are parked (the last at 2026-12-01T02:00:00.000Z); `npm run dead-letters` lists them',
+  })
+  reason!: string;
+}
+
 export class HealthReport {
-  @ApiProperty({ enum: ['ok', 'down'] })
-  status!: 'ok' | 'down';
+  @ApiProperty({ enum: ['ok', 'degraded', 'down'] })
+  status!: 'ok' | 'degraded' | 'down';
   @ApiProperty({ type: StoreHealth })
   store!: StoreHealth;
+  @ApiPropertyOptional({
+    type: [ProjectionHealth],
+    description: 'the projections that are not ok (absent when all are)',
+  })
+  projections?: ProjectionHealth[];
 }
+
+const projectionHealth = ({ projection, count, lastParkedAt }: ParkedEvents): ProjectionHealth => ({
+  name: projection,
+  status: 'degraded',
+  parked: count,
+  reason:
+    `${count} event${count === 1 ? '' : 's'} could not be applied and ${count === 1 ? 'is' : 'are'} parked ` +
+    `(the last at ${lastParkedAt.toISOString()}); \`npm run dead-letters\` lists them`,
+});
 
 class ProbeTimedOut extends Error {}
 
@@ -55,14 +88,18 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STORE_DESCRIPTION) private readonly description: StoreDescription,
+    @Optional() private readonly projections?: ProjectionHost,
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: HealthReport, description: 'the store answers' })
+  @ApiOkResponse({
+    type: HealthReport,
+    description: 'the store answers (degraded: a projection has parked events)',
+  })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'the store does not answer' })
   async check(@Res() res: ServerResponse): Promise<void> {
     const report = await this.report();
-    res.statusCode = report.status === 'ok' ? 200 : 503;
+    res.statusCode = report.status === 'down' ? 503 : 200;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
     res.end(JSON.stringify(report));
@@ -71,8 +108,13 @@ export class HealthController {
   private async report(): Promise<HealthReport> {
     const { kind, describe } = this.description;
     try {
-      const head = await withTimeout(this.store.headPosition(), HEALTH_TIMEOUT_MS);
-      return { status: 'ok', store: { kind, describe, head: positionToString(head) } };
+      const [head, parked] = await Promise.all([
+        withTimeout(this.store.headPosition(), HEALTH_TIMEOUT_MS),
+        this.parked(),
+      ]);
+      const store = { kind, describe, head: positionToString(head) };
+      if (parked.length === 0) return { status: 'ok', store };
+      return { status: 'degraded', store, projections: parked.map(projectionHealth) };
     } catch (error) {
       this.logger.warn(`event store ${describe} is down: ${(error as Error).message}`);
       // The driver's own words (hosts, users) stay in the log: /health is public.
@@ -81,8 +123,19 @@ export class HealthController {
       return { status: 'down', store: { kind, describe, error: reason } };
     }
   }
+
+  /** An unanswered count says nothing about the projections: the store's probe reports the database. */
+  private async parked(): Promise<ParkedEvents[]> {
+    if (!this.projections) return [];
+    try {
+      return await withTimeout(this.projections.parked(), HEALTH_TIMEOUT_MS);
+    } catch (error) {
+      this.logger.warn(`could not count parked events: ${(error as Error).message}`);
+      return [];
+    }
+  }
 }
 
-/** Needs EVENT_STORE and STORE_DESCRIPTION from a global module of the app. */
+/** Needs EVENT_STORE and STORE_DESCRIPTION from a global module of the app; reports projections when it has ProjectionHost. */
 @Module({ controllers: [HealthController] })
 export class HealthModule {}

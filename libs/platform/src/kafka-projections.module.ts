@@ -17,7 +17,7 @@ import {
   type Running,
   type TopicRouting,
 } from '#messaging';
-import { ProjectionHost } from './projections.module.js';
+import { logParked, ProjectionHost } from './projections.module.js';
 
 export type KafkaProjectionsOptions = {
   readonly kafka: Kafka;
@@ -74,7 +74,7 @@ export class KafkaProjectionsModule {
               `fed from Kafka, consumer groups ${options.groupPrefix}<projection>`,
             );
             return new PatientStart(
-              new KafkaTransport({ ...options, dataSource }),
+              new KafkaTransport({ ...options, dataSource, onParked: logParked }),
               options.startTimeoutMs ?? 60_000,
             );
           },

@@ -45,6 +45,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly parkedEvents = new Gauge<'projection'>({
+    name: 'observa_projection_parked_events',
+    help: 'Events a projection could not apply and parked (dead letters); they wait for `npm run dead-letters -- replay`.',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -55,6 +62,10 @@ export class Metrics {
 
   setProjectionLag(projection: string, events: number): void {
     this.projectionLag.set({ projection }, events);
+  }
+
+  setParkedEvents(projection: string, events: number): void {
+    this.parkedEvents.set({ projection }, events);
   }
 
   private readonly refreshers: (() => Promise<void>)[] = [];

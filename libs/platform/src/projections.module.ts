@@ -18,11 +18,17 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, NotFound, type EventStore } from '#event-sourcing';
 import {
+  countDeadLetters,
   createCheckpointsTable,
+  createDeadLettersTable,
+  listDeadLetters,
   loadCheckpoint,
   ProjectionRunner,
+  replayDeadLetters,
+  type DeadLetter,
   type Projection,
   type RebuildOptions,
+  type ReplayOutcome,
 } from '#event-sourcing/projections';
 import { EVENT_TRANSPORT, InProcessTransport, type EventTransport, type Running } from '#messaging';
 import { Metrics } from './metrics.js';
@@ -32,6 +38,21 @@ const LAG_COUNTED_UP_TO = 100_000;
 
 /** false: the host keeps its projections registered but feeds none (a rebuild run from the command line). */
 export const FEED_PROJECTIONS = Symbol('FeedProjections');
+
+/** A projection with events it could not apply, parked (DESIGN.md §3). */
+export type ParkedEvents = {
+  readonly projection: string;
+  readonly count: number;
+  readonly lastParkedAt: Date;
+};
+
+/** Says, once the transaction is committed, that a projection has parked an event. */
+export const logParked = (letter: DeadLetter): void =>
+  new Logger('Projections').error(
+    `${letter.projection} parked event ${letter.eventId}` +
+      `${letter.streamId ? ` (${letter.type} of ${letter.streamId} at ${letter.globalPosition})` : ''}` +
+      ` from ${letter.origin} and carries on: ${letter.error}; \`npm run dead-letters\` lists it`,
+  );
 
 @Injectable()
 export class ProjectionHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -50,6 +71,54 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
       for (const projection of this.projections.values())
         metrics.setProjectionLag(projection.name, await this.lagOf(projection));
     });
+    metrics.refreshOnScrape(async () => {
+      const parked = new Map((await this.parked()).map((p) => [p.projection, p.count]));
+      for (const name of this.projections.keys()) metrics.setParkedEvents(name, parked.get(name) ?? 0);
+    });
+  }
+
+  /** The registered projections that have parked events, and how many. */
+  async parked(): Promise<ParkedEvents[]> {
+    await createDeadLettersTable(this.dataSource);
+    const counts = await countDeadLetters(this.dataSource);
+    return this.names().flatMap((projection) => {
+      const parked = counts.get(projection);
+      return parked ? [{ projection, ...parked }] : [];
+    });
+  }
+
+  /** The events a projection (every projection when none is named) has parked, oldest first. */
+  async deadLetters(name?: string): Promise<DeadLetter[]> {
+    if (name !== undefined) this.projectionNamed(name);
+    await createDeadLettersTable(this.dataSource);
+    const letters = await listDeadLetters(this.dataSource, name);
+    return letters.filter((letter) => this.projections.has(letter.projection));
+  }
+
+  /**
+   * Parked events whose stream has later events that were not parked: the projection has applied
+   * those (or will), and one that guards by stream version takes the parked event, replayed, for a
+   * redelivery and skips it. A rebuild applies the whole history in order instead.
+   */
+  async overtaken(name: string): Promise<DeadLetter[]> {
+    const letters = await this.deadLetters(name);
+    const parked = new Set(letters.map((letter) => letter.eventId));
+    const overtaken: DeadLetter[] = [];
+    for (const letter of letters) {
+      if (letter.streamId === null) continue;
+      const stream = await this.store.readStream(letter.streamId);
+      const at = stream.findIndex((event) => event.eventId === letter.eventId);
+      if (at >= 0 && stream.slice(at + 1).some((event) => !parked.has(event.eventId))) overtaken.push(letter);
+    }
+    return overtaken;
+  }
+
+  /**
+   * Applies a projection's parked events again, once their cause is fixed: those that apply leave
+   * the dead letters, those that still fail stay with their new error.
+   */
+  replay(name: string): Promise<ReplayOutcome> {
+    return replayDeadLetters(this.dataSource, this.projectionNamed(name));
   }
 
   /** Events of the projection's categories after its checkpoint (counted up to LAG_COUNTED_UP_TO). */
@@ -74,10 +143,16 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
    * belongs to hosts fed in-process (a Kafka-fed projection keys its effects on an inbox instead).
    */
   rebuild(name: string, options: RebuildOptions = {}): Promise<number> {
+    return new ProjectionRunner(this.store, this.dataSource, this.projectionNamed(name), {
+      onParked: logParked,
+    }).rebuild(options);
+  }
+
+  private projectionNamed(name: string): Projection {
     const projection = this.projections.get(name);
     if (!projection)
       throw new NotFound(`no projection named ${name} (there are: ${this.names().join(', ')})`);
-    return new ProjectionRunner(this.store, this.dataSource, projection).rebuild(options);
+    return projection;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -98,6 +173,7 @@ const inProcess: Provider = {
   useFactory: (store: EventStore, dataSource: DataSource) =>
     new InProcessTransport(store, dataSource, {
       retryDelayMs: 1000,
+      onParked: logParked,
       onError: (error, projection) =>
         new Logger('Projections').error(
           `${projection.name} failed; retrying from its checkpoint: ${String(error)}`,

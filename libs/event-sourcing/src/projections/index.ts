@@ -4,3 +4,5 @@ export * from './checkpoints.js';
 export * from './create-table.js';
 export * from './ready-batches.js';
 export * from './projection-runner.js';
+export * from './dead-letters.js';
+export * from './transient-failure.js';

@@ -3,6 +3,11 @@
  * applied in ONE transaction together with the checkpoint, so a crash mid-page leaves neither.
  * A page is always read before its transaction opens: on the embedded database the store and the
  * read models share one connection, and a transaction waiting on another query would wait forever.
+ *
+ * A page that fails is applied again in one transaction, each event under a savepoint: an event that
+ * fails for good is parked (dead-letters.ts) in the transaction that moves the checkpoint past it, and
+ * the others apply. A transient failure (the connection, a serialization conflict) parks nothing: the
+ * page is tried again from the checkpoint, as before.
  */
 import type { DataSource } from 'typeorm';
 import type { GlobalPosition, RecordedEvent } from '../envelope.js';
@@ -16,13 +21,17 @@ import {
   loadCheckpoint,
   saveCheckpoint,
 } from './checkpoints.js';
+import { createDeadLettersTable, discardDeadLetters, park, type DeadLetter } from './dead-letters.js';
 import type { Projection } from './projection.js';
 import { followInPages } from './ready-batches.js';
+import { isTransientFailure } from './transient-failure.js';
 
 export type ProjectionRunnerOptions = {
   /** Events per transaction. */
   readonly pageSize?: number;
   readonly upcasters?: Upcasters;
+  /** Told of each event parked, once its transaction has committed. */
+  readonly onParked?: (letter: DeadLetter) => void;
 };
 
 export type RebuildProgress = { readonly done: number; readonly total: number };
@@ -36,6 +45,7 @@ export type RebuildOptions = {
 export class ProjectionRunner {
   private readonly pageSize: number;
   private readonly upcasters: Upcasters;
+  private readonly onParked: (letter: DeadLetter) => void;
 
   constructor(
     private readonly store: EventStore,
@@ -45,9 +55,10 @@ export class ProjectionRunner {
   ) {
     this.pageSize = options.pageSize ?? 500;
     this.upcasters = options.upcasters ?? new Upcasters();
+    this.onParked = options.onParked ?? (() => undefined);
   }
 
-  /** Applies everything after the checkpoint; returns how many events were applied. */
+  /** Applies everything after the checkpoint; returns how many events were applied (parked ones not counted). */
   async runUntilCaughtUp(): Promise<number> {
     return this.catchUp(() => undefined);
   }
@@ -78,6 +89,7 @@ export class ProjectionRunner {
       await this.dataSource.transaction(async (tx) => {
         await this.projection.reset(tx);
         await deleteCheckpoint(tx, this.projection.name);
+        await discardDeadLetters(tx, this.projection.name); // applied again below, parked again if they still fail
         await saveCheckpoint(tx, marker, head); // marks the rebuild as under way, and where it aims
       });
       target = head;
@@ -106,13 +118,14 @@ export class ProjectionRunner {
         categories: this.projection.categories,
       });
       if (page.length === 0) return applied;
+      let parked: number;
       try {
-        await this.applyPage(after, page);
+        parked = await this.applyPage(after, page);
       } catch (error) {
         if (error instanceof CheckpointMoved) continue;
         throw error;
       }
-      applied += page.length;
+      applied += page.length - parked;
       onPage(page.length);
       if (page.length < this.pageSize) return applied;
     }
@@ -128,16 +141,57 @@ export class ProjectionRunner {
     });
     for await (const page of pages) {
       if (signal.aborted) return;
-      await this.applyPage(after, page);
+      await this.applyPage(after, page, signal);
       after = page[page.length - 1].globalPosition;
     }
   }
 
-  private applyPage(expected: GlobalPosition | null, page: readonly RecordedEvent[]): Promise<void> {
+  /** Returns how many of the page's events were parked. */
+  private async applyPage(
+    expected: GlobalPosition | null,
+    page: readonly RecordedEvent[],
+    signal?: AbortSignal,
+  ): Promise<number> {
+    try {
+      await this.dataSource.transaction(async (tx) => {
+        await claimCheckpoint(tx, this.projection.name, expected);
+        for (const event of page) await this.projection.apply(this.upcasters.upcast(event), tx);
+        await saveCheckpoint(tx, this.projection.name, page[page.length - 1].globalPosition);
+      });
+      return 0;
+    } catch (error) {
+      // A failure while stopping says nothing about the events: the pool may be closing under us.
+      if (error instanceof CheckpointMoved || isTransientFailure(error) || signal?.aborted) throw error;
+    }
+    const parked = await this.applyParkingFailures(expected, page, signal);
+    parked.forEach(this.onParked);
+    return parked.length;
+  }
+
+  /** The page again, one savepoint per event, parking those that still fail. */
+  private applyParkingFailures(
+    expected: GlobalPosition | null,
+    page: readonly RecordedEvent[],
+    signal?: AbortSignal,
+  ): Promise<DeadLetter[]> {
     return this.dataSource.transaction(async (tx) => {
       await claimCheckpoint(tx, this.projection.name, expected);
-      for (const event of page) await this.projection.apply(this.upcasters.upcast(event), tx);
+      // A deferred constraint would fail only at COMMIT, for the whole page: here it fails with its event.
+      await tx.query('SET CONSTRAINTS ALL IMMEDIATE');
+      const parked: DeadLetter[] = [];
+      for (const event of page) {
+        await tx.query('SAVEPOINT observa_event');
+        try {
+          await this.projection.apply(this.upcasters.upcast(event), tx);
+          await tx.query('RELEASE SAVEPOINT observa_event');
+        } catch (error) {
+          if (isTransientFailure(error) || signal?.aborted) throw error;
+          await tx.query('ROLLBACK TO SAVEPOINT observa_event');
+          parked.push(await park(tx, { projection: this.projection.name, event, origin: '$all', error }));
+        }
+      }
       await saveCheckpoint(tx, this.projection.name, page[page.length - 1].globalPosition);
+      return parked;
     });
   }
 
@@ -145,7 +199,8 @@ export class ProjectionRunner {
     return loadCheckpoint(this.dataSource.manager, this.projection.name);
   }
 
-  private prepare(): Promise<void> {
-    return createCheckpointsTable(this.dataSource);
+  private async prepare(): Promise<void> {
+    await createCheckpointsTable(this.dataSource);
+    await createDeadLettersTable(this.dataSource);
   }
 }

@@ -1,5 +1,8 @@
-/** An event on the wire: the whole envelope as JSON (bigints as strings), plus headers a consumer can route on. */
-import { positionToString, type RecordedEvent } from '#event-sourcing';
+/**
+ * An event on the wire (Kafka) and in a dead letter: the whole envelope as JSON (bigints as strings),
+ * plus headers a consumer can route on.
+ */
+import { positionToString, type RecordedEvent } from './envelope.js';
 
 export type EventHeaders = Record<string, string>;
 
@@ -28,6 +31,7 @@ export class UndecodableEvent extends Error {
 }
 
 const INTEGER = /^\d+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const integer = (value: unknown, field: string): bigint => {
   if (typeof value !== 'string' || !INTEGER.test(value))
@@ -47,6 +51,8 @@ export const decodeEvent = (value: Buffer | string | null): RecordedEvent => {
     throw new UndecodableEvent('the message value is not an object');
   for (const field of ['eventId', 'type', 'streamId'] as const)
     if (typeof wire[field] !== 'string') throw new UndecodableEvent(`${field} is missing`);
+  // The store and the inbox key events on a uuid: anything else could be neither applied nor remembered.
+  if (!UUID.test(wire.eventId as string)) throw new UndecodableEvent('eventId is not a UUID');
   if (!Number.isInteger(wire.schemaVersion)) throw new UndecodableEvent('schemaVersion is missing');
   if (typeof wire.data !== 'object' || wire.data === null) throw new UndecodableEvent('data is missing');
   if (typeof wire.metadata !== 'object' || wire.metadata === null)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RecordedEvent } from '#event-sourcing';
+import type { RecordedEvent } from './envelope.js';
 import { decodeEvent, encodeEvent, eventHeaders, UndecodableEvent } from './event-codec.js';
 
 const event: RecordedEvent = {
@@ -47,6 +47,7 @@ describe('event codec', () => {
     ['no value', null],
     ['not JSON', 'ObserverArrived'],
     ['no event id', JSON.stringify({ ...JSON.parse(encodeEvent(event)), eventId: undefined })],
+    ['an event id that is not a UUID', JSON.stringify({ ...JSON.parse(encodeEvent(event)), eventId: 'e-1' })],
     ['a numeric stream version', JSON.stringify({ ...JSON.parse(encodeEvent(event)), streamVersion: 3 })],
   ])('refuses a message with %s', (_, value) => {
     expect(() => decodeEvent(value)).toThrow(UndecodableEvent);
