@@ -20,6 +20,7 @@ const IMPORT = 'POST /api/v1/missions/{missionId}/applications/import';
 const WRITE_ROUTES = [
   'POST /api/v1/auth/token',
   'POST /api/v1/users',
+  'POST /api/v1/users/{userId}/disable',
   'POST /api/v1/missions',
   'POST /api/v1/missions/{missionId}/delegations',
   'DELETE /api/v1/missions/{missionId}/delegations/{country}',
@@ -48,6 +49,7 @@ type Ids = Record<'missionId' | 'applicationId' | 'personId' | 'userId', string>
 const validBodies = (ids: Ids): Record<string, unknown> => ({
   'POST /api/v1/auth/token': { email: ADMIN.email, password: 'not the password at all' },
   'POST /api/v1/users': { email: 'hostile@mission.example', password: 'a long enough passphrase' },
+  'POST /api/v1/users/{userId}/disable': { reason: 'left the mission' },
   'POST /api/v1/missions': kyrgyzMission,
   'POST /api/v1/missions/{missionId}/delegations': { country: 'DE', headOfDelegation: 'Dr. Erika Vogel' },
   'POST /api/v1/missions/{missionId}/staff': { userId: ids.userId, role: 'observer' },

@@ -1,6 +1,6 @@
 /** The missions context and identity over HTTP, standalone on PGlite: the secretariat's first steps. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { LOGIN_THROTTLE, loginStreamId, userStreamId, type LoginThrottle } from '#auth';
+import { BOOTSTRAP_ADMIN_ID, LOGIN_THROTTLE, loginStreamId, userStreamId, type LoginThrottle } from '#auth';
 import { missionStreamId } from '#missions';
 import { startDistributed } from './distributed.js';
 import { kazakhMission, kyrgyzMission } from './fixtures.js';
@@ -589,6 +589,45 @@ describe.each([
       // The owner, from the address they logged in from before, is not held back by any of it.
       const owner = await from('192.0.2.10').send({ email, password });
       expect(owner.status).toBe(200);
+    });
+
+    it('lets the administrator disable an account: its live token stops working and it cannot log in', async () => {
+      const email = 'leaving@mission.example';
+      const password = 'a-passphrase-for-leaving-5';
+      const userId = await world.registerUser(email, password);
+      const token = await world.login(email, password);
+      expect((await world.http.get('/api/v1/users/me').set(bearer(token))).status).toBe(200);
+      const disable = (who: string, id = userId) =>
+        world.http.post(`/api/v1/users/${id}/disable`).set(bearer(who)).send({ reason: 'left the mission' });
+
+      // Only the platform administrator may, never on their own account, and only on an account that exists.
+      const byMember = await disable(bakyt.token);
+      expect(byMember.status).toBe(403);
+      expect((await disable(admin, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+      const self = await world.http
+        .post(`/api/v1/users/${BOOTSTRAP_ADMIN_ID}/disable`)
+        .set(bearer(admin))
+        .send({});
+      expect(self.status).toBe(422);
+      expect((await world.http.get('/api/v1/users/me').set(bearer(token))).status).toBe(200);
+
+      const disabled = await disable(admin);
+      expect(disabled.status).toBe(200);
+      expect(disabled.body).toMatchObject({ id: userId, appended: true });
+      const [event] = (await world.store.readStream(userStreamId(userId))).filter(
+        (e) => e.type === 'UserDisabled',
+      );
+      expect(event.data).toEqual({ userId, by: BOOTSTRAP_ADMIN_ID, reason: 'left the mission' });
+      await world.eventually(async () => {
+        const me = await world.http.get('/api/v1/users/me').set(bearer(token));
+        expect(me.status).toBe(401);
+        expect(me.body.detail).toBe('This account is disabled.');
+      });
+      const login = await world.http.post('/api/v1/auth/token').send({ email, password });
+      expect(login.status).toBe(401);
+      expect(login.body.detail).toBe('The email or the password is wrong.');
+      // Disabling again changes nothing.
+      expect((await disable(admin)).body).toMatchObject({ id: userId, appended: false });
     });
 
     it('answers every one of parallel correct logins of one account with a token', async () => {

@@ -9,7 +9,7 @@ import { createHttpApp, loadConfig, MetricsModule } from '#platform';
 import { CurrentPrincipal, MissionRoles, PlatformAdmin, Public } from './auth.decorators.js';
 import { AuthModule } from './auth.module.js';
 import { MISSION_ROLES, type MissionRole, type Principal, type RolesByMission } from './domain/roles.js';
-import type { MissionMembership } from './mission-membership.js';
+import type { AccountStatus, MissionMembership } from './mission-membership.js';
 import { issueAccessToken, type AuthConfig, type TokenSubject } from './token.js';
 import { refuseLogin } from './too-many-logins.js';
 
@@ -68,6 +68,9 @@ class StaffRoles implements MissionMembership {
   }
 }
 
+/** Stands in for the projection of accounts (our own port). */
+const accounts: AccountStatus = { isDisabled: async (userId) => userId === 'disabled' };
+
 const config: AuthConfig = {
   tokens: {
     secret: new TextEncoder().encode('a secret of at least thirty-two bytes, for tests'),
@@ -82,6 +85,7 @@ const people: Record<string, TokenSubject> = {
   admin: { userId: 'admin', email: 'admin@example.org', platformRole: 'admin' },
   lead: { userId: 'lead', email: 'lead@example.org' },
   stranger: { userId: 'stranger', email: 'stranger@example.org' },
+  disabled: { userId: 'disabled', email: 'disabled@example.org' },
   ...Object.fromEntries(MISSION_ROLES.map((role) => [role, { userId: role, email: `${role}@example.org` }])),
 };
 const membership = new StaffRoles({
@@ -95,7 +99,7 @@ describe('the auth guard', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [AuthModule.forRoot({ config, membership }), MetricsModule],
+      imports: [AuthModule.forRoot({ config, membership, accounts }), MetricsModule],
       controllers: [MissionProbe, PlatformProbe],
     }).compile();
     app = await createHttpApp(moduleRef, loadConfig({ LOG_LEVEL: 'silent' }));
@@ -205,6 +209,14 @@ describe('the auth guard', () => {
     });
   });
 
+  it('refuses the valid token of a disabled account with 401: the account now decides, not the token', async () => {
+    const response = await get('/me', 'disabled');
+    expect(response.status).toBe(401);
+    expect(response.headers['content-type']).toMatch(PROBLEM);
+    expect(JSON.parse(response.text).detail).toBe('This account is disabled.');
+    expect((await get('/me', 'stranger')).status).toBe(200);
+  });
+
   it('lets any authenticated user reach a route with no role on it, as the principal it is', async () => {
     const response = await get('/me', 'lead');
     expect(response.status).toBe(200);
@@ -245,7 +257,7 @@ describe('the auth guard, trusting an external issuer that cannot be reached', (
       audience: 'observa',
     };
     const moduleRef = await Test.createTestingModule({
-      imports: [AuthModule.forRoot({ config: { ...config, oidc }, membership })],
+      imports: [AuthModule.forRoot({ config: { ...config, oidc }, membership, accounts })],
       controllers: [PlatformProbe],
     }).compile();
     app = await createHttpApp(moduleRef, loadConfig({ LOG_LEVEL: 'silent' }));

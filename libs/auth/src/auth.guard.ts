@@ -24,7 +24,12 @@ import {
   type AuthenticatedRequest,
 } from './auth.decorators.js';
 import { authorize, type MissionRole, type Principal } from './domain/roles.js';
-import { MISSION_MEMBERSHIP, type MissionMembership } from './mission-membership.js';
+import {
+  ACCOUNT_STATUS,
+  MISSION_MEMBERSHIP,
+  type AccountStatus,
+  type MissionMembership,
+} from './mission-membership.js';
 import { InvalidToken, IssuerUnavailable, type TokenVerifier, type VerifiedToken } from './token.js';
 
 export const TOKEN_VERIFIER = Symbol('TokenVerifier');
@@ -47,6 +52,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(TOKEN_VERIFIER) private readonly verify: TokenVerifier,
     @Inject(MISSION_MEMBERSHIP) private readonly membership: MissionMembership,
+    @Inject(ACCOUNT_STATUS) private readonly accounts: AccountStatus,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -58,11 +64,17 @@ export class AuthGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     const token = await this.tokenOf(request, http.getResponse<ServerResponse>());
+    const [disabled, missionRoles] = await Promise.all([
+      this.accounts.isDisabled(token.userId),
+      this.membership.rolesOf(token.userId),
+    ]);
+    // A token outlives nothing: the account's status now, not when the token was signed, decides.
+    if (disabled) throw new UnauthorizedException('This account is disabled.');
     const principal: Principal = {
       userId: token.userId,
       email: token.email,
       ...(token.platformRole && { platformRole: token.platformRole }),
-      missionRoles: await this.membership.rolesOf(token.userId),
+      missionRoles,
     };
     request.principal = principal;
 

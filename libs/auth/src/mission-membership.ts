@@ -7,3 +7,10 @@ export interface MissionMembership {
 }
 
 export const MISSION_MEMBERSHIP = Symbol('MissionMembership');
+
+/** The port through which the guard learns that an account was disabled: its tokens stop working at once. */
+export interface AccountStatus {
+  isDisabled(userId: string): Promise<boolean>;
+}
+
+export const ACCOUNT_STATUS = Symbol('AccountStatus');

@@ -33,3 +33,13 @@ export class RegisterUser extends Command<WriteReply> {
     super();
   }
 }
+
+/** Disabling an account (platform administrator): its logins fail and its tokens stop working at once. */
+export class DisableUser extends Command<WriteReply> {
+  constructor(
+    readonly payload: { readonly userId: string; readonly reason?: string },
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}

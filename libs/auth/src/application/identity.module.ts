@@ -26,6 +26,7 @@ import {
   loginFailuresProjection,
   LoginThrottleSeeding,
 } from './login-failures.read-model.js';
+import { DisableUserHandler } from './disable-user.handler.js';
 import { RegisterUserHandler } from './register-user.handler.js';
 import {
   MissionRoleHeld,
@@ -33,7 +34,7 @@ import {
   ProjectedMissionMembership,
 } from './staff-roles.read-model.js';
 import { TokenController } from './token.controller.js';
-import { UserAccount, usersProjection } from './users.read-model.js';
+import { ProjectedAccountStatus, UserAccount, usersProjection } from './users.read-model.js';
 import { UsersController } from './users.controller.js';
 
 export type IdentityModuleOptions = {
@@ -70,7 +71,12 @@ export class IdentityModule implements OnModuleInit {
       module: IdentityModule,
       imports: [
         TypeOrmModule.forFeature([UserAccount, MissionRoleHeld, LoginFailureSeen, OwnerAddressSeen]),
-        AuthModule.forRoot({ config, membership: ProjectedMissionMembership, now }),
+        AuthModule.forRoot({
+          config,
+          membership: ProjectedMissionMembership,
+          accounts: ProjectedAccountStatus,
+          now,
+        }),
         // Keys are checked where requests are authenticated: the caller scopes them.
         IdempotencyModule,
       ],
@@ -82,6 +88,7 @@ export class IdentityModule implements OnModuleInit {
         { provide: LOGIN_REFUSALS, inject: [Metrics], useFactory: countLoginRefusals },
         IssueTokenHandler,
         RegisterUserHandler,
+        DisableUserHandler,
         GetCurrentUserHandler,
         AdminBootstrap,
         LoginThrottleSeeding,

@@ -1,12 +1,12 @@
-/** POST /api/v1/users (platform administrator) and GET /api/v1/users/me. */
-import { Body, Controller, Get, Post } from '@nestjs/common';
+/** POST /api/v1/users and /users/{userId}/disable (platform administrator), GET /api/v1/users/me. */
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { CurrentPrincipal, PlatformAdmin } from '../auth.decorators.js';
 import type { Principal } from '../domain/roles.js';
 import { Write, WriteReply, type WriteContext } from '../write-context.js';
-import { RegisterUser } from './commands.js';
+import { DisableUser, RegisterUser } from './commands.js';
 import { MIN_PASSWORD_LENGTH } from './password-policy.js';
 import { commandContextOf, snapshotOf } from './plain-request.js';
 import { GetCurrentUser, type CurrentUser } from './queries.js';
@@ -22,6 +22,14 @@ export class RegisterUserRequest {
   @MinLength(MIN_PASSWORD_LENGTH)
   @MaxLength(1024)
   readonly password!: string;
+}
+
+export class DisableUserRequest {
+  @ApiProperty({ required: false, example: 'left the mission', maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  readonly reason?: string;
 }
 
 class MissionRolesView {
@@ -53,6 +61,23 @@ export class UsersController {
     return this.commands.execute(
       new RegisterUser(
         { userId: write.newId('user'), email: body.email, password: body.password },
+        commandContextOf(write),
+      ),
+    );
+  }
+
+  @Post(':userId/disable')
+  @PlatformAdmin()
+  @HttpCode(200)
+  @ApiOkResponse({ type: WriteReply, description: 'disabled (or already disabled: appended is false)' })
+  disable(
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+    @Body() body: DisableUserRequest,
+    @Write() write: WriteContext,
+  ): Promise<WriteReply> {
+    return this.commands.execute(
+      new DisableUser(
+        { userId, ...(body.reason?.trim() && { reason: body.reason.trim() }) },
         commandContextOf(write),
       ),
     );

@@ -5,10 +5,13 @@
  * other transport that leaves the identity context's own process and database. This projection is fed
  * in-process only (ProjectionHost on the store), and stays that way in the distributed mode too.
  */
-import { Column, Entity, PrimaryColumn, type EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Column, Entity, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-sourcing';
 import type { Projection } from '#event-sourcing/projections';
 import type { PlatformRole } from '../domain/roles.js';
+import type { AccountStatus } from '../mission-membership.js';
 import type { UserEvent } from '../domain/user.js';
 
 @Entity('auth_users')
@@ -66,3 +69,16 @@ export const usersProjection: Projection = {
     applyUserEvent({ type: event.type, data: event.data } as UserEvent, event.metadata.occurredAt, tx),
   reset: (tx: EntityManager) => tx.clear(UserAccount),
 };
+
+/** The guard's view of whether an account is disabled (accounts it does not know are not: external issuers). */
+@Injectable()
+export class ProjectedAccountStatus implements AccountStatus {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async isDisabled(userId: string): Promise<boolean> {
+    const account = await this.dataSource
+      .getRepository(UserAccount)
+      .findOne({ where: { userId }, select: { status: true } });
+    return account?.status === 'disabled';
+  }
+}
