@@ -21,6 +21,7 @@ describe('configuration from the environment', () => {
       bodyLimitBytes: 1024 * 1024,
       host: '127.0.0.1',
       trustProxy: false,
+      corsOrigins: [],
     });
   });
 
@@ -34,6 +35,7 @@ describe('configuration from the environment', () => {
       OBSERVA_BODY_LIMIT: '512kb',
       OBSERVA_HOST: '0.0.0.0',
       OBSERVA_TRUST_PROXY: '10.0.0.0/8, 192.168.1.7',
+      OBSERVA_CORS_ORIGINS: 'https://app.mission.example, http://localhost:5173',
     });
     expect({ ...config }).toEqual({
       port: 8080,
@@ -44,6 +46,7 @@ describe('configuration from the environment', () => {
       bodyLimitBytes: 512 * 1024,
       host: '0.0.0.0',
       trustProxy: '10.0.0.0/8, 192.168.1.7',
+      corsOrigins: ['https://app.mission.example', 'http://localhost:5173'],
     });
   });
 
@@ -80,6 +83,9 @@ describe('configuration from the environment', () => {
     ['OBSERVA_TRUST_PROXY', '11', 'loopback, a number of proxy hops'],
     ['OBSERVA_TRUST_PROXY', '10.0.0.0/33', 'loopback, a number of proxy hops'],
     ['OBSERVA_TRUST_PROXY', '10.0.0.0/8/1', 'loopback, a number of proxy hops'],
+    ['OBSERVA_CORS_ORIGINS', '*', 'a comma-separated list of origins'],
+    ['OBSERVA_CORS_ORIGINS', 'https://app.example/path', 'a comma-separated list of origins'],
+    ['OBSERVA_CORS_ORIGINS', 'ftp://app.example', 'a comma-separated list of origins'],
   ])('refuses %s=%s, naming the variable, the value and what is expected', (name, value, expected) => {
     expect(problemsOf({ [name]: value })).toEqual([
       expect.stringContaining(`${name}=${JSON.stringify(value)} is invalid: expected ${expected}`),

@@ -57,6 +57,17 @@ const isTrustProxy = (text: string): boolean => {
   });
 };
 
+/** An origin as a browser sends it: scheme, host and port only; `*` is not one (say which apps may call). */
+const isOrigin = (text: string): boolean => {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === text;
+  } catch {
+    return false;
+  }
+};
+const isOriginList = (text: string): boolean => text.split(',').every((origin) => isOrigin(origin.trim()));
+
 const isBodyLimit = (text: string): boolean => {
   const bytes = parseByteSize(text);
   return bytes !== undefined && bytes >= 1 && bytes <= MAX_BODY_LIMIT_BYTES;
@@ -117,6 +128,14 @@ class Environment {
     ),
   )
   OBSERVA_TRUST_PROXY?: string;
+
+  @IsOptional()
+  @Satisfies(
+    'corsOrigins',
+    isOriginList,
+    expected('a comma-separated list of origins, e.g. https://app.mission.example,http://localhost:5173'),
+  )
+  OBSERVA_CORS_ORIGINS?: string;
 }
 
 const VARIABLES = [
@@ -128,6 +147,7 @@ const VARIABLES = [
   'OBSERVA_BODY_LIMIT',
   'OBSERVA_HOST',
   'OBSERVA_TRUST_PROXY',
+  'OBSERVA_CORS_ORIGINS',
 ] as const;
 
 /** What the process runs with. Also the injection token of the configuration. */
@@ -146,6 +166,8 @@ export class AppConfig {
    * `trust proxy` takes it; none by default, so a client cannot claim another address.
    */
   readonly trustProxy: false | number | string = false;
+  /** Web apps on these origins may call the API from a browser; none by default. */
+  readonly corsOrigins: readonly string[] = [];
 
   constructor(values: Partial<AppConfig> = {}) {
     Object.assign(this, values);
@@ -190,6 +212,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     ...(raw.KAFKA_BROKERS && { kafkaBrokers: raw.KAFKA_BROKERS.split(',').map((broker) => broker.trim()) }),
     ...(raw.OBSERVA_BODY_LIMIT && { bodyLimitBytes: parseByteSize(raw.OBSERVA_BODY_LIMIT) }),
     ...(raw.OBSERVA_HOST && { host: raw.OBSERVA_HOST }),
+    ...(raw.OBSERVA_CORS_ORIGINS && {
+      corsOrigins: raw.OBSERVA_CORS_ORIGINS.split(',').map((origin) => origin.trim()),
+    }),
     ...(raw.OBSERVA_TRUST_PROXY && {
       trustProxy: /^\d+$/.test(raw.OBSERVA_TRUST_PROXY)
         ? Number(raw.OBSERVA_TRUST_PROXY)

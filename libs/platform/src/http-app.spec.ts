@@ -200,3 +200,72 @@ describe('the shared HTTP edge', () => {
     });
   });
 });
+
+describe('security headers and cross-origin calls', () => {
+  const start = async (env: NodeJS.ProcessEnv) => {
+    const moduleRef = await Test.createTestingModule({ controllers: [ProbeController] }).compile();
+    const app = await createHttpApp(moduleRef, loadConfig({ LOG_LEVEL: 'silent', ...env }));
+    await app.init();
+    return app;
+  };
+
+  it('sends the security headers on every answer, errors included', async () => {
+    const app = await start({});
+    try {
+      for (const path of ['/api/v1/probe/stations/7', '/api/v1/probe/boom']) {
+        const response = await request(app.getHttpServer()).get(path);
+        expect(response.headers).toMatchObject({
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'SAMEORIGIN',
+          'referrer-policy': 'no-referrer',
+          'strict-transport-security': expect.stringMatching(/^max-age=\d+/),
+        });
+        const csp = response.headers['content-security-policy'];
+        expect(csp).toContain("default-src 'self'");
+        expect(csp).toContain("frame-ancestors 'none'");
+        expect(csp).not.toContain('upgrade-insecure-requests');
+        expect(response.headers['x-powered-by']).toBeUndefined();
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers no cross-origin call unless its origin is configured', async () => {
+    const app = await start({});
+    try {
+      const preflight = await request(app.getHttpServer())
+        .options('/api/v1/probe/incidents')
+        .set('origin', 'https://app.mission.example')
+        .set('access-control-request-method', 'POST');
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('lets the configured origins call, with the headers the API needs, and no other origin', async () => {
+    const app = await start({ OBSERVA_CORS_ORIGINS: 'https://app.mission.example, http://localhost:5173' });
+    try {
+      const preflight = await request(app.getHttpServer())
+        .options('/api/v1/probe/incidents')
+        .set('origin', 'https://app.mission.example')
+        .set('access-control-request-method', 'POST')
+        .set('access-control-request-headers', 'authorization,content-type,idempotency-key');
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('https://app.mission.example');
+      expect(preflight.headers['access-control-allow-headers']).toContain('idempotency-key');
+      const answer = await request(app.getHttpServer())
+        .get('/api/v1/probe/stations/7')
+        .set('origin', 'http://localhost:5173');
+      expect(answer.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+      expect(answer.headers['access-control-expose-headers']).toContain('x-correlation-id');
+      const stranger = await request(app.getHttpServer())
+        .get('/api/v1/probe/stations/7')
+        .set('origin', 'https://evil.example');
+      expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@
 import type { DynamicModule, INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import type { AppConfig } from './config.js';
 import { correlationMiddleware } from './correlation.js';
 import { createLogger, PinoLoggerService, requestLogMiddleware } from './logging.js';
@@ -22,6 +23,24 @@ export type AppSource =
 
 export type HttpAppOptions = { readonly openApi?: OpenApiOptions; readonly logger?: PinoLoggerService };
 
+/**
+ * Helmet's headers (nosniff, frame-ancestors, referrer policy, HSTS, …) with a Content-Security-Policy
+ * the API documentation page can live with: its scripts and styles come from this server. No
+ * upgrade-insecure-requests: the embedded default serves plain HTTP on loopback.
+ */
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    directives: {
+      'default-src': ["'self'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'],
+      'frame-ancestors': ["'none'"],
+      'upgrade-insecure-requests': null,
+    },
+  },
+});
+
 export const createHttpApp = async (
   source: AppSource,
   config: AppConfig,
@@ -37,6 +56,15 @@ export const createHttpApp = async (
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(securityHeaders);
+  if (config.corsOrigins.length > 0)
+    app.enableCors({
+      origin: [...config.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-correlation-id'],
+      exposedHeaders: ['x-correlation-id', 'retry-after', 'idempotent-replayed', 'www-authenticate'],
+      maxAge: 600,
+    });
   app.use(correlationMiddleware);
   app.use(requestLogMiddleware(logger.pino));
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
