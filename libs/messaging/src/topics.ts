@@ -86,11 +86,16 @@ const untilLed = async (admin: Admin, topics: readonly string[], timeoutMs = 30_
   for (;;) {
     try {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
-      if (metadata.length === topics.length && metadata.every((t) => t.partitions.every((p) => p.leader >= 0))) return;
+      if (
+        metadata.length === topics.length &&
+        metadata.every((t) => t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no partition leaders after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`topics ${topics.join(', ')} have no partition leaders after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 };

@@ -1,6 +1,11 @@
-/** GET /health: 200 when the event store answers, 503 when it does not (for load balancers and probes). */
+/**
+ * GET /health: 200 when the event store answers, 503 when it does not (for load balancers and probes).
+ * The parts that move events (a relay, Kafka consumers) add their own state: while one of them cannot
+ * do its work (the broker unreachable) the answer is still 200, since commands and queries are served,
+ * but `status` is `degraded` and the part says why.
+ */
 import type { ServerResponse } from 'node:http';
-import { Controller, Get, Inject, Logger, Module, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Logger, Module, Optional, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiProperty,
@@ -30,11 +35,39 @@ class StoreHealth {
   error?: string;
 }
 
+export class PartHealth {
+  @ApiProperty({ example: 'relay', description: 'relay, broker, or consumer:<projection>' })
+  part!: string;
+  @ApiProperty({ enum: ['ok', 'degraded'] })
+  status!: 'ok' | 'degraded';
+  @ApiPropertyOptional({
+    example: 'the Kafka broker does not answer: Connection error: connect ECONNREFUSED',
+  })
+  reason?: string;
+}
+
+/** Where the parts of a process that move events say how they are; /health asks them on each probe. */
+@Injectable()
+export class HealthParts {
+  private readonly reporters: (() => readonly PartHealth[])[] = [];
+
+  /** `reporter` answers from what the part already knows: a probe must not wait on a broker. */
+  add(reporter: () => readonly PartHealth[]): void {
+    this.reporters.push(reporter);
+  }
+
+  report(): PartHealth[] {
+    return this.reporters.flatMap((reporter) => reporter());
+  }
+}
+
 export class HealthReport {
-  @ApiProperty({ enum: ['ok', 'down'] })
-  status!: 'ok' | 'down';
+  @ApiProperty({ enum: ['ok', 'degraded', 'down'] })
+  status!: 'ok' | 'degraded' | 'down';
   @ApiProperty({ type: StoreHealth })
   store!: StoreHealth;
+  @ApiPropertyOptional({ type: [PartHealth], description: 'present where a relay or consumers run' })
+  parts?: PartHealth[];
 }
 
 class ProbeTimedOut extends Error {}
@@ -55,10 +88,11 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STORE_DESCRIPTION) private readonly description: StoreDescription,
+    @Optional() @Inject(HealthParts) private readonly parts?: HealthParts,
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: HealthReport, description: 'the store answers' })
+  @ApiOkResponse({ type: HealthReport, description: 'the store answers (status degraded: a part says why)' })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'the store does not answer' })
   async check(@Res() res: ServerResponse): Promise<void> {
     const report = await this.report();
@@ -69,6 +103,14 @@ export class HealthController {
   }
 
   private async report(): Promise<HealthReport> {
+    const store = await this.storeReport();
+    const parts = this.parts?.report() ?? [];
+    if (parts.length === 0) return store;
+    const degraded = store.status === 'ok' && parts.some((part) => part.status !== 'ok');
+    return { ...store, status: degraded ? 'degraded' : store.status, parts };
+  }
+
+  private async storeReport(): Promise<HealthReport> {
     const { kind, describe } = this.description;
     try {
       const head = await withTimeout(this.store.headPosition(), HEALTH_TIMEOUT_MS);
