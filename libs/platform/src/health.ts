@@ -96,7 +96,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'the store does not answer' })
   async check(@Res() res: ServerResponse): Promise<void> {
     const report = await this.report();
-    res.statusCode = report.status === 'ok' ? 200 : 503;
+    res.statusCode = report.status === 'down' ? 503 : 200;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
     res.end(JSON.stringify(report));
