@@ -118,7 +118,9 @@ export const ensureTopics = async (
         numPartitions: settings.numPartitions ?? -1,
         replicationFactor: settings.replicationFactor ?? -1,
       })),
-      waitForLeaders: true,
+      // kafkajs' own wait fails on "does not host this topic-partition", which a broker that has just
+      // started answers for a while; untilLed waits through it.
+      waitForLeaders: false,
     });
     await untilLed(admin, missing);
   } finally {
