@@ -1,6 +1,6 @@
 /**
  * The distributed mode end to end, on real components: a tiny Counter context in its own host (gRPC
- * server, Postgres server, relay to Kafka, projection fed from Kafka) behind a gateway that has only
+ * server, Postgres server, relay to Kafka, its own projection fed from its store) behind a gateway that has only
  * its controller. The same module also runs in-process, and both must answer alike.
  */
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -325,7 +325,7 @@ describe('a context in its own process behind the gateway (gRPC, Postgres, Kafka
     expect(retried.body).toEqual({ ...remote.body, appended: false });
   });
 
-  it('shows the command in the read model, fed through Kafka, to a query asked over gRPC', async () => {
+  it('shows the command in the read model, fed from the context’s own store, to a query asked over gRPC', async () => {
     const view = await eventually(async () => {
       const response = await request(gateway.getHttpServer()).get('/api/v1/tallies/t1');
       return response.status === 200 ? response.body : undefined;
