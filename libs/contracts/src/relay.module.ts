@@ -50,6 +50,7 @@ export class RelayHost implements OnApplicationBootstrap, BeforeApplicationShutd
   private run = new AbortController();
   private running?: Promise<void>;
   private checkTimer?: NodeJS.Timeout;
+  private checking = false;
   private relayState: PartHealth = { part: 'relay', status: 'degraded', reason: 'starting' };
   private brokerState: PartHealth = { part: 'broker', status: 'degraded', reason: 'not asked yet' };
 
@@ -111,6 +112,17 @@ export class RelayHost implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** The broker answers and still holds what was published; and how far behind the relay is. */
   private async check(): Promise<void> {
+    // An unreachable broker can keep one check waiting longer than the interval: no pile-up.
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      await this.checkBrokerAndLag();
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async checkBrokerAndLag(): Promise<void> {
     try {
       await this.relay.verifyTopics();
       this.brokerState = { part: 'broker', status: 'ok' };

@@ -152,6 +152,7 @@ class KafkaFeed {
       } catch (error) {
         this.attempted();
         if (signal.aborted) break;
+        if (this.state.status === 'ok') delayMs = first; // it was consuming: a new failure, not the same one
         this.state = {
           ...this.state,
           status: 'degraded',
@@ -160,7 +161,6 @@ class KafkaFeed {
         this.options.onError?.(error, this.projection);
         await pause(delayMs, signal);
         delayMs = Math.min(delayMs * 2, longest);
-        continue;
       }
     }
     this.attempted();
@@ -176,8 +176,9 @@ class KafkaFeed {
       groupId: this.groupId,
       retry: { ...this.options.consumer?.retry, restartOnFailure: async () => false },
     });
-    let crashed!: (error: Error) => void;
-    const crash = new Promise<Error>((resolve) => (crashed = resolve));
+    let crashed!: (error: Error | undefined) => void;
+    const crash = new Promise<Error | undefined>((resolve) => (crashed = resolve));
+    const stopped = () => crashed(undefined);
     consumer.on(consumer.events.CRASH, (event: Crash) => crashed(event.payload.error));
     const joined = consumer.on(consumer.events.GROUP_JOIN, () => {
       this.state = { part: this.state.part, status: 'ok' };
@@ -193,12 +194,12 @@ class KafkaFeed {
           await commit(consumer, topic, partition, message);
         },
       });
-      const aborted = new Promise<undefined>((resolve) => {
-        if (signal.aborted) resolve(undefined);
-        signal.addEventListener('abort', () => resolve(undefined), { once: true });
-      });
-      return await Promise.race([crash, aborted]);
+      // Removed again below: one signal serves every attempt of a day of reconnections.
+      signal.addEventListener('abort', stopped, { once: true });
+      if (signal.aborted) stopped();
+      return await crash;
     } finally {
+      signal.removeEventListener('abort', stopped);
       joined();
       await consumer.disconnect().catch(() => undefined);
     }
