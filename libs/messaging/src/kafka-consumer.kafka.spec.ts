@@ -4,14 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { Column, Entity, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '#eventstore-postgres';
-import {
-  createTestDatabase,
-  newEvent,
-  readYourWrites,
-  testKafka,
-  uniqueName,
-  type TestDatabase,
-} from '#testing';
+import { createTestDatabase, newEvent, readYourWrites, testKafka, uniqueName, type TestDatabase } from '#testing';
 import { dataSourceOn, type Projection } from '#event-sourcing/projections';
 import type { Running } from './event-transport.js';
 import { KafkaTransport } from './kafka-consumer.js';

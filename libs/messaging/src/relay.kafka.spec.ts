@@ -4,14 +4,7 @@ import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { RecordedEvent } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '#eventstore-postgres';
-import {
-  createTestDatabase,
-  newEvent,
-  readYourWrites,
-  testKafka,
-  uniqueName,
-  type TestDatabase,
-} from '#testing';
+import { createTestDatabase, newEvent, readYourWrites, testKafka, uniqueName, type TestDatabase } from '#testing';
 import { dataSourceOn } from '#event-sourcing/projections';
 import { decodeEvent } from './event-codec.js';
 import { Relay, type RelayOptions } from './relay.js';

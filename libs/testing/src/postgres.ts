@@ -32,10 +32,7 @@ export const createTestDatabase = async (prefix = 'observa_test'): Promise<TestD
         // pg's pool.end() resolves before its sockets close: let those sessions leave on their own
         // first, or forcing them out shows up as an unhandled error in the test that just finished.
         for (let i = 0; i < 100; i++) {
-          const { rows } = await client.query(
-            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
-            [name],
-          );
+          const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
           if (rows[0].n === 0) break;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
