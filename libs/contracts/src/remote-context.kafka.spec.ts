@@ -332,16 +332,18 @@ describe('a context in its own process behind the gateway (gRPC, Postgres, Kafka
     });
 
     expect(view).toEqual({ counterId: 't1', total: 2, askedBy: 'user-1' });
-    // Only the Kafka consumer keeps an inbox: the event came through the broker, not from the store.
-    const inbox = new pg.Client({ connectionString: databases[0].url });
-    await inbox.connect();
+    // A context's own view moves a checkpoint in its store (DESIGN.md §3): no broker, so no inbox.
+    const client = new pg.Client({ connectionString: databases[0].url });
+    await client.connect();
     try {
-      const { rows } = await inbox.query(
-        "SELECT count(*)::int AS n FROM observa_inbox WHERE consumer = 'tallies'",
+      const { rows } = await client.query(
+        "SELECT count(*)::int AS n FROM observa_checkpoints WHERE name = 'tallies'",
       );
       expect(rows[0].n).toBe(1);
+      const { rows: inbox } = await client.query("SELECT to_regclass('observa_inbox') IS NULL AS absent");
+      expect(inbox[0].absent).toBe(true);
     } finally {
-      await inbox.end();
+      await client.end();
     }
   });
 
