@@ -70,11 +70,6 @@ const createMarksTable = (dataSource: DataSource): Promise<void> =>
 type Marks = Map<string, bigint>;
 const markKey = (topic: string, partition: number): string => `${topic}:${partition}`;
 
-const isUnknownTopic = (error: unknown): boolean =>
-  /UNKNOWN_TOPIC|does not host this topic-partition/i.test(
-    `${(error as { type?: string }).type ?? ''} ${(error as Error).message ?? ''}`,
-  );
-
 const messageBytes = (message: Message): number =>
   (message.key?.length ?? 0) +
   Buffer.byteLength(message.value as string) +
@@ -146,14 +141,12 @@ export class Relay {
     const admin = this.options.kafka.admin();
     await admin.connect();
     try {
+      // Listed, not inferred from an error: a broker that has just started answers "does not host this
+      // topic-partition" for a while about topics it keeps, and that must not cost a republication.
+      const existing = new Set(await admin.listTopics());
       for (const topic of new Set([...marks.keys()].map((key) => key.slice(0, key.lastIndexOf(':'))))) {
-        let ends: { partition: number; high: string }[];
-        try {
-          ends = await admin.fetchTopicOffsets(topic);
-        } catch (error) {
-          if (isUnknownTopic(error)) await this.forget(`topic ${topic} does not exist`);
-          throw error;
-        }
+        if (!existing.has(topic)) await this.forget(`topic ${topic} does not exist`);
+        const ends = await admin.fetchTopicOffsets(topic);
         const ended = new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
         for (const [key, mark] of marks) {
           if (!key.startsWith(`${topic}:`)) continue;
