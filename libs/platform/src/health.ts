@@ -1,10 +1,13 @@
 /**
  * GET /health: 200 when the event store answers, 503 when it does not (for load balancers and probes).
  * A projection that has parked events makes the report `degraded`, still 200: the process serves,
- * and everything but the parked events is in its read models.
+ * and everything but the parked events is in its read models. The parts that move events (a relay,
+ * Kafka consumers) add their own state: while one of them cannot do its work (the broker unreachable)
+ * the answer is still 200, since commands and queries are served, but `status` is `degraded` and the
+ * part says why.
  */
 import type { ServerResponse } from 'node:http';
-import { Controller, Get, Inject, Logger, Module, Optional, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Logger, Module, Optional, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiProperty,
@@ -49,6 +52,32 @@ class ProjectionHealth {
   reason!: string;
 }
 
+export class PartHealth {
+  @ApiProperty({ example: 'relay', description: 'relay, broker, or consumer:<projection>' })
+  part!: string;
+  @ApiProperty({ enum: ['ok', 'degraded'] })
+  status!: 'ok' | 'degraded';
+  @ApiPropertyOptional({
+    example: 'the Kafka broker does not answer: Connection error: connect ECONNREFUSED',
+  })
+  reason?: string;
+}
+
+/** Where the parts of a process that move events say how they are; /health asks them on each probe. */
+@Injectable()
+export class HealthParts {
+  private readonly reporters: (() => readonly PartHealth[])[] = [];
+
+  /** `reporter` answers from what the part already knows: a probe must not wait on a broker. */
+  add(reporter: () => readonly PartHealth[]): void {
+    this.reporters.push(reporter);
+  }
+
+  report(): PartHealth[] {
+    return this.reporters.flatMap((reporter) => reporter());
+  }
+}
+
 export class HealthReport {
   @ApiProperty({ enum: ['ok', 'degraded', 'down'] })
   status!: 'ok' | 'degraded' | 'down';
@@ -59,6 +88,8 @@ export class HealthReport {
     description: 'the projections that are not ok (absent when all are)',
   })
   projections?: ProjectionHealth[];
+  @ApiPropertyOptional({ type: [PartHealth], description: 'present where a relay or consumers run' })
+  parts?: PartHealth[];
 }
 
 const projectionHealth = ({ projection, count, lastParkedAt }: ParkedEvents): ProjectionHealth => ({
@@ -89,12 +120,13 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STORE_DESCRIPTION) private readonly description: StoreDescription,
     @Optional() private readonly projections?: ProjectionHost,
+    @Optional() @Inject(HealthParts) private readonly parts?: HealthParts,
   ) {}
 
   @Get()
   @ApiOkResponse({
     type: HealthReport,
-    description: 'the store answers (degraded: a projection has parked events)',
+    description: 'the store answers (degraded: a projection has parked events, or a part says why)',
   })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'the store does not answer' })
   async check(@Res() res: ServerResponse): Promise<void> {
@@ -106,6 +138,14 @@ export class HealthController {
   }
 
   private async report(): Promise<HealthReport> {
+    const store = await this.storeReport();
+    const parts = this.parts?.report() ?? [];
+    if (parts.length === 0) return store;
+    const degraded = store.status === 'ok' && parts.some((part) => part.status !== 'ok');
+    return { ...store, status: degraded ? 'degraded' : store.status, parts };
+  }
+
+  private async storeReport(): Promise<HealthReport> {
     const { kind, describe } = this.description;
     try {
       const [head, parked] = await Promise.all([
