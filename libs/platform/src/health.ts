@@ -7,7 +7,7 @@
  * part says why.
  */
 import type { ServerResponse } from 'node:http';
-import { Controller, Get, Inject, Injectable, Logger, Module, Optional, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Module, Optional, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiProperty,
@@ -16,6 +16,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { EVENT_STORE, positionToString, type EventStore } from '#event-sourcing';
+import { HealthParts, PartHealth } from './health-parts.js';
 import { ProjectionHost, type ParkedEvents } from './projections.module.js';
 
 export type StoreKind = 'pglite' | 'postgres' | 'eventstoredb';
@@ -50,32 +51,6 @@ class ProjectionHealth {
       '2 events could not be applied and are parked (the last at 2026-12-01T02:00:00.000Z); `npm run dead-letters` lists them',
   })
   reason!: string;
-}
-
-export class PartHealth {
-  @ApiProperty({ example: 'relay', description: 'relay, broker, or consumer:<projection>' })
-  part!: string;
-  @ApiProperty({ enum: ['ok', 'degraded'] })
-  status!: 'ok' | 'degraded';
-  @ApiPropertyOptional({
-    example: 'the Kafka broker does not answer: Connection error: connect ECONNREFUSED',
-  })
-  reason?: string;
-}
-
-/** Where the parts of a process that move events say how they are; /health asks them on each probe. */
-@Injectable()
-export class HealthParts {
-  private readonly reporters: (() => readonly PartHealth[])[] = [];
-
-  /** `reporter` answers from what the part already knows: a probe must not wait on a broker. */
-  add(reporter: () => readonly PartHealth[]): void {
-    this.reporters.push(reporter);
-  }
-
-  report(): PartHealth[] {
-    return this.reporters.flatMap((reporter) => reporter());
-  }
 }
 
 export class HealthReport {
@@ -179,3 +154,5 @@ export class HealthController {
 /** Needs EVENT_STORE and STORE_DESCRIPTION from a global module of the app; reports projections when it has ProjectionHost. */
 @Module({ controllers: [HealthController] })
 export class HealthModule {}
+
+export { HealthParts, PartHealth } from './health-parts.js';

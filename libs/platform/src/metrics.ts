@@ -1,7 +1,7 @@
 /** Prometheus metrics at GET /metrics: the process's own, appends to the store, and how far readers lag. */
 import { Controller, Get, Global, Header, Module } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { HealthParts } from './health.js';
+import { HealthParts } from './health-parts.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import {
   VersionConflict,

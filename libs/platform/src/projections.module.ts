@@ -31,7 +31,7 @@ import {
   type ReplayOutcome,
 } from '#event-sourcing/projections';
 import { EVENT_TRANSPORT, InProcessTransport, type EventTransport, type Running } from '#messaging';
-import { HealthParts } from './health.js';
+import { HealthParts } from './health-parts.js';
 import { Metrics } from './metrics.js';
 
 // A scrape counts rows: past this many, "at least" is all a dashboard needs (the relay counts to the same).
