@@ -12,7 +12,12 @@ export type Finding = { readonly file: string; readonly offset: number; readonly
 export const fingerprint = async (root: string): Promise<Map<string, string>> => {
   const digests = new Map<string, string>();
   for (const file of await filesUnder(root))
-    digests.set(file, createHash('sha256').update(await readFile(file)).digest('hex'));
+    digests.set(
+      file,
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex'),
+    );
   return digests;
 };
 
@@ -47,7 +52,8 @@ export const findTexts = (
   for (const [what, text] of Object.entries(texts))
     for (const needle of encodings(text)) {
       const offset = bytes.indexOf(needle);
-      if (offset >= 0) findings.push({ file: relative(root, file), offset, what: `${what} ${JSON.stringify(text)}` });
+      if (offset >= 0)
+        findings.push({ file: relative(root, file), offset, what: `${what} ${JSON.stringify(text)}` });
     }
   return findings;
 };
@@ -71,7 +77,12 @@ const MIN_HIGH = 4;
  * zero padding, hex digests, base64). A key drawn at random fails either test with a probability under
  * 2e-6, so a key that is there is found.
  */
-export const findKeyWindows = (file: string, bytes: Buffer, sealed: SealedSample, root: string): Finding[] => {
+export const findKeyWindows = (
+  file: string,
+  bytes: Buffer,
+  sealed: SealedSample,
+  root: string,
+): Finding[] => {
   const findings: Finding[] = [];
   if (bytes.length < 32) return findings;
   const counts = new Uint16Array(256);
@@ -91,8 +102,15 @@ export const findKeyWindows = (file: string, bytes: Buffer, sealed: SealedSample
     if (distinct >= MIN_DISTINCT && high >= MIN_HIGH) {
       const key = bytes.subarray(start, start + 32);
       const opened = createDecipheriv('aes-256-gcm', key, sealed.iv).update(firstBlock);
-      if (opened.subarray(0, sealed.plaintextStart.length).equals(sealed.plaintextStart) && opensWhole(key, sealed))
-        findings.push({ file: relative(root, file), offset: start, what: 'a key that opens the sealed person' });
+      if (
+        opened.subarray(0, sealed.plaintextStart.length).equals(sealed.plaintextStart) &&
+        opensWhole(key, sealed)
+      )
+        findings.push({
+          file: relative(root, file),
+          offset: start,
+          what: 'a key that opens the sealed person',
+        });
     }
     if (start + 32 >= bytes.length) break;
     remove(bytes[start]);

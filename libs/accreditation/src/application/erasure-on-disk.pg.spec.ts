@@ -134,7 +134,9 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
       new SubmitApplicationCommand({ missionId, delegation: 'PL', role: 'LTO', person }, context()),
     );
     await until(id, () => true);
-    await bus.execute(new ScreenApplication({ missionId, applicationId: id, ruleSetId: kyrgyzCall.id }, context()));
+    await bus.execute(
+      new ScreenApplication({ missionId, applicationId: id, ruleSetId: kyrgyzCall.id }, context()),
+    );
     await until(id, (v) => v.status === 'screened');
     await step(id, { type: 'ApproveApplication' });
     await step(id, { type: 'RequestAccreditation', hostBody: 'PKW' });
@@ -167,8 +169,12 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
   await bus.execute(new ErasePersonCommand({ missionId, personId: gone.personId }, context()));
   await until(gone.applicationId, (v) => v.person.erased);
 
-  const history = await moduleRef.get<EventStore>(EVENT_STORE).readStream(applicationStream(gone.applicationId));
-  const person = history.map((e) => (e.data as { person?: unknown }).person).find(isSealed) as SealedPersonalData;
+  const history = await moduleRef
+    .get<EventStore>(EVENT_STORE)
+    .readStream(applicationStream(gone.applicationId));
+  const person = history
+    .map((e) => (e.data as { person?: unknown }).person)
+    .find(isSealed) as SealedPersonalData;
   return {
     erased,
     erasedApp: gone.applicationId,
@@ -187,7 +193,12 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
 const checkAfterRestart = async (moduleRef: TestingModule, { erased, erasedApp, keptApp }: Accredited) => {
   const queries = moduleRef.get(QueryBus);
   const gone: ApplicationView = await queries.execute(new GetApplication(missionId, erasedApp));
-  expect(gone.person).toMatchObject({ erased: true, givenName: null, familyName: null, identityDocument: null });
+  expect(gone.person).toMatchObject({
+    erased: true,
+    givenName: null,
+    familyName: null,
+    identityDocument: null,
+  });
   expect(gone.status).toBe('revoked');
   const stays: ApplicationView = await queries.execute(new GetApplication(missionId, keptApp));
   expect(stays.person.erased).toBe(false);
@@ -242,8 +253,8 @@ describe('what an erasure leaves on disk', () => {
 
       await admin.query('CHECKPOINT');
       const lastWal = await walFile('pg_switch_wal()');
-      const oid = (await admin.query('SELECT oid FROM pg_database WHERE datname = $1', [database.name])).rows[0]
-        .oid as number;
+      const oid = (await admin.query('SELECT oid FROM pg_database WHERE datname = $1', [database.name]))
+        .rows[0].oid as number;
       const databaseFiles = await filesUnder(join(serverData, 'base', String(oid)));
       const walFiles = (await filesUnder(join(serverData, 'pg_wal'))).filter((file) => {
         const name = file.slice(file.lastIndexOf('/') + 1);

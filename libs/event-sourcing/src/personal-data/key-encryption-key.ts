@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export type KeyEncryptionKey = {
   /** Binds the file to its database: a KEK of another database is refused, never used. */
@@ -42,8 +42,14 @@ export interface KeyEncryptionKeyStore {
 
 const parse = (text: string): KeyEncryptionKey | null => {
   try {
-    const value = JSON.parse(text) as { observa?: unknown; keyring?: unknown; version?: unknown; key?: unknown };
-    if (value.observa !== 'kek' || typeof value.keyring !== 'string' || typeof value.key !== 'string') return null;
+    const value = JSON.parse(text) as {
+      observa?: unknown;
+      keyring?: unknown;
+      version?: unknown;
+      key?: unknown;
+    };
+    if (value.observa !== 'kek' || typeof value.keyring !== 'string' || typeof value.key !== 'string')
+      return null;
     if (!Number.isSafeInteger(value.version)) return null;
     const key = Buffer.from(value.key, 'base64');
     return key.length === 32 ? { keyring: value.keyring, version: value.version as number, key } : null;
@@ -124,7 +130,11 @@ export class KeyEncryptionKeyFile implements KeyEncryptionKeyStore {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     // A leftover successor belongs to a rotation the database never committed: nothing refers to it.
     await destroyFile(this.nextPath);
-    const handle = await open(this.nextPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    const handle = await open(
+      this.nextPath,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL,
+      0o600,
+    );
     try {
       await handle.writeFile(serialise(kek));
       await handle.sync();
@@ -148,7 +158,9 @@ export class KeyEncryptionKeyFile implements KeyEncryptionKeyStore {
       await destroyFile(this.nextPath);
       return;
     }
-    throw new KeyEncryptionKeyMissing(`${this.path} does not hold version ${kek.version} of the key-encryption key`);
+    throw new KeyEncryptionKeyMissing(
+      `${this.path} does not hold version ${kek.version} of the key-encryption key`,
+    );
   }
 }
 
@@ -170,3 +182,22 @@ export class KeyEncryptionKeyInMemory implements KeyEncryptionKeyStore {
     this.keys = [kek];
   }
 }
+
+/**
+ * Where a process keeps its KEK: the configured file; for the embedded store, next to its data folder
+ * (`./data` → `./data.kek`: outside the folder, so a copy of the folder alone opens nothing); for a
+ * `memory://` store, in memory. A Postgres server needs the file named: no default can be right for
+ * every process that shares the server's database.
+ */
+export const keyEncryptionKeyStoreFor = (where: {
+  readonly kekFile?: string;
+  readonly dataDir?: string;
+  readonly server: boolean;
+}): KeyEncryptionKeyStore => {
+  if (where.kekFile) return new KeyEncryptionKeyFile(resolve(where.kekFile));
+  if (!where.server && where.dataDir?.startsWith('memory://')) return new KeyEncryptionKeyInMemory();
+  if (!where.server && where.dataDir) return new KeyEncryptionKeyFile(`${resolve(where.dataDir)}.kek`);
+  throw new KeyEncryptionKeyMissing(
+    'OBSERVA_KEK_FILE must name the key-encryption key file (made on first start, mode 0600) when the store is a Postgres server (DATABASE_URL)',
+  );
+};
