@@ -152,3 +152,12 @@ export const scanFiles = async (
   }
   return findings;
 };
+
+/** The files (of `files`) that hold `text` as UTF-8: a scan's proof that it looked where the data is. */
+export const filesHolding = async (files: readonly string[], text: string): Promise<string[]> => {
+  const needle = Buffer.from(text, 'utf8');
+  const holding: string[] = [];
+  for (const file of files)
+    if ((await readFile(file).catch(() => Buffer.alloc(0))).includes(needle)) holding.push(file);
+  return holding;
+};

@@ -24,6 +24,7 @@ import { EVENT_STORE, isSealed, type EventStore, type SealedPersonalData } from 
 import {
   changedSince,
   createTestDatabase,
+  filesHolding,
   filesUnder,
   fingerprint,
   scanFiles,
@@ -114,7 +115,14 @@ const boot = async (env: Record<string, string>): Promise<TestingModule> => {
   return moduleRef;
 };
 
-type Accredited = { erased: PersonalData; erasedApp: string; keptApp: string; sealed: SealedSample };
+type Accredited = {
+  erased: PersonalData;
+  erasedApp: string;
+  keptApp: string;
+  sealed: SealedSample;
+  /** A piece of the sealed history, which must still be on disk: the scan looked where the data is. */
+  ciphertextPiece: string;
+};
 
 /** The secretariat's day: two applicants accredited, one revoked and erased. Answers what a scan needs. */
 const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<Accredited> => {
@@ -179,6 +187,7 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
     erased,
     erasedApp: gone.applicationId,
     keptApp: stays.applicationId,
+    ciphertextPiece: person.ciphertext.slice(0, 40),
     sealed: {
       iv: Buffer.from(person.iv, 'base64'),
       tag: Buffer.from(person.tag, 'base64'),
@@ -228,6 +237,7 @@ describe('what an erasure leaves on disk', () => {
 
     const changed = await changedSince(dataDir, before);
     expect(changed.some((file) => file.includes('pg_wal'))).toBe(true);
+    expect(await filesHolding(changed, accredited.ciphertextPiece)).not.toEqual([]);
     const findings = await scanFiles(changed, dataDir, fieldsOf(accredited.erased), accredited.sealed);
     expect(findings).toEqual([]);
   }, 240_000);
@@ -260,7 +270,8 @@ describe('what an erasure leaves on disk', () => {
         const name = file.slice(file.lastIndexOf('/') + 1);
         return /^[0-9A-F]{24}$/.test(name) && name >= firstWal && name <= lastWal;
       });
-      expect(walFiles.length).toBeGreaterThan(0);
+      expect(await filesHolding(walFiles, accredited.ciphertextPiece)).not.toEqual([]);
+      expect(await filesHolding(databaseFiles, accredited.ciphertextPiece)).not.toEqual([]);
       const findings = await scanFiles(
         [...databaseFiles, ...walFiles],
         serverData,
