@@ -1,9 +1,7 @@
 /**
  * The vault on the process's Postgres (server or embedded PGlite): one row per person in
  * `observa_person_keys`. Erasing clears the key and keeps the row, so the moment of erasure stays
- * provable. Runs its statements through whatever executes SQL for it: the shared pool, or the
- * transaction of a projection (on PGlite the process has one connection; a query outside that
- * transaction would wait behind it forever).
+ * provable.
  *
  * Why the keys are wrapped, and the wrapping key rotated at each erasure: clearing a column does not
  * remove the old value from disk. Postgres keeps the previous row version until VACUUM reuses its space
@@ -46,12 +44,6 @@ export const sqlOnPool =
   (pool: PgClient): SqlRunner =>
   async (text, values) =>
     (await pool.query(text, values ? [...values] : undefined)).rows;
-
-/** A TypeORM EntityManager (a projection's `tx`): SELECTs and RETURNINGs answer their rows. */
-export const sqlInTransaction =
-  (tx: { query(text: string, values?: unknown[]): Promise<unknown> }): SqlRunner =>
-  async (text, values) =>
-    (await tx.query(text, values ? [...values] : undefined)) as Record<string, unknown>[];
 
 /** Transactions on a pg Pool: a client checked out for the whole transaction. */
 export const transactionsOnPool =
@@ -125,8 +117,7 @@ export const unwrapKey = (wrapped: Buffer, personId: string, kek: KeyEncryptionK
 };
 
 /**
- * The KEKs this process holds, shared by every view of the vault (`within`): the current one, and while
- * an erasure commits, its successor too. One erasure or key creation at a time: a key wrapped under a
+ * The KEKs this process holds: the current one, and while an erasure commits, its successor too. One erasure or key creation at a time: a key wrapped under a
  * KEK that an erasure is about to destroy would be lost.
  */
 class KeyRing {
@@ -178,9 +169,9 @@ export class PostgresPersonalDataVault implements PersonalDataVault {
   constructor(
     private readonly sql: SqlRunner,
     private readonly transactions: TransactionRunner,
-    keys: KeyEncryptionKeyStore | KeyRing,
+    keys: KeyEncryptionKeyStore,
   ) {
-    this.ring = keys instanceof KeyRing ? keys : new KeyRing(keys);
+    this.ring = new KeyRing(keys);
   }
 
   /**
@@ -218,11 +209,6 @@ export class PostgresPersonalDataVault implements PersonalDataVault {
       this.ring.settle(kek);
       await this.wrapLegacyKeys(kek);
     });
-  }
-
-  /** The same vault, running its statements inside a caller's transaction. */
-  within(sql: SqlRunner): PostgresPersonalDataVault {
-    return new PostgresPersonalDataVault(sql, this.transactions, this.ring);
   }
 
   async encrypt(personId: string, value: unknown): Promise<SealedPersonalData> {
