@@ -16,7 +16,7 @@ import {
   ListRuleSets,
   type ApplicationView,
 } from './queries.js';
-import { ApplicationRow, RuleSetRow, toView } from './read-models.js';
+import { ApplicationRow, RuleSetRow, toView, toViews } from './read-models.js';
 import { badgeNumberOf } from '../domain/badge-number.js';
 
 /** Accredited: the badge is in force (a suspended observer is still accredited, but may not observe until reinstated). */
@@ -34,7 +34,7 @@ export class ListApplicationsHandler implements IQueryHandler<ListApplications> 
       where: { missionId, ...(status && { status }) },
       order: { submittedAt: 'ASC', applicationId: 'ASC' },
     });
-    return Promise.all(rows.map((row) => toView(row, this.vault)));
+    return toViews(rows, this.vault);
   }
 }
 
@@ -67,7 +67,7 @@ export class ListObserversHandler implements IQueryHandler<ListObservers> {
     if (filter.delegation)
       query.andWhere('a.delegation = :delegation', { delegation: filter.delegation.toUpperCase() });
     if (filter.role) query.andWhere('a.role = :role', { role: filter.role });
-    const views = await Promise.all((await query.getMany()).map((row) => toView(row, this.vault)));
+    const views = await toViews(await query.getMany(), this.vault);
     // Languages and names are sealed in the rows: filtered and ordered once opened.
     const language = filter.language?.toLowerCase();
     return views

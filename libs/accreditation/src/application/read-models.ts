@@ -89,19 +89,33 @@ const personView = (person: PersonalData | null): PersonView =>
         languages: person.languages.map((l) => l.toLowerCase()),
       };
 
-/** The person as the row holds them: sealed (opened with the vault, null once erased), or plaintext. */
-const personOf = async (person: unknown, vault: PersonalDataVault): Promise<PersonalData | null> =>
-  isSealed(person) ? vault.decrypt<PersonalData>(person) : ((person as PersonalData | null) ?? null);
+/**
+ * The applications as the API shows them, each person opened with their key (all keys read at once):
+ * sealed, or plaintext for events recorded before sealing existed; erased, or with no key, forgotten.
+ */
+export const toViews = async (
+  rows: readonly ApplicationRow[],
+  vault: PersonalDataVault,
+): Promise<ApplicationView[]> => {
+  const sealed = rows.filter((row) => !row.personErased && isSealed(row.person));
+  const opened = await vault.decryptAll<PersonalData>(sealed.map((row) => row.person as SealedPersonalData));
+  const personOf = new Map(sealed.map((row, i) => [row, opened[i]]));
+  return rows.map((row) =>
+    viewOf(row, row.personErased ? null : (personOf.get(row) ?? (isSealed(row.person) ? null : row.person))),
+  );
+};
 
-/** The application as the API shows it, the person opened with their key. */
-export const toView = async (row: ApplicationRow, vault: PersonalDataVault): Promise<ApplicationView> => ({
+export const toView = async (row: ApplicationRow, vault: PersonalDataVault): Promise<ApplicationView> =>
+  (await toViews([row], vault))[0];
+
+const viewOf = (row: ApplicationRow, person: PersonalData | null): ApplicationView => ({
   applicationId: row.applicationId,
   missionId: row.missionId,
   personId: row.personId,
   status: row.status,
   delegation: row.delegation,
   role: row.role,
-  person: row.personErased ? FORGOTTEN_PERSON : personView(await personOf(row.person, vault)),
+  person: personView(person),
   screening: row.screening,
   badge:
     row.badgeNumber && row.validFrom && row.validTo

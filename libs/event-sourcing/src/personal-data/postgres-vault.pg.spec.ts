@@ -124,6 +124,20 @@ const specsOn = (name: string, open: () => Promise<{ database: Database; cleanup
       expect(await vault.decrypt(sealedKept)).toEqual(anna);
     });
 
+    it('opens a page of sealed values at once, in order, the erased as null', async () => {
+      const [a, b, gone] = [randomUUID(), randomUUID(), randomUUID()];
+      const bob = { ...anna, names: { latin: { given: 'Bob', family: 'Wehrli' } } };
+      const sealed = [
+        await vault.encrypt(a, anna),
+        await vault.encrypt(gone, anna),
+        await vault.encrypt(b, bob),
+        await vault.encrypt(a, bob),
+      ];
+      await vault.erase(gone);
+      expect(await vault.decryptAll(sealed)).toEqual([anna, null, bob, bob]);
+      expect(await vault.decryptAll([])).toEqual([]);
+    });
+
     it('refuses a sealed value moved onto another person', async () => {
       const a = randomUUID();
       const b = randomUUID();

@@ -239,24 +239,30 @@ export class PostgresPersonalDataVault implements PersonalDataVault {
   }
 
   async decrypt<T = unknown>(sealed: SealedPersonalData): Promise<T | null> {
-    assertPersonId(sealed.personId);
-    if (sealed.alg !== 'A256GCM') throw new TypeError(`unknown algorithm ${String(sealed.alg)}`);
-    const key = await this.keyOf(sealed.personId).catch((error: unknown) => {
-      if (error instanceof PersonErasedError) return null;
-      throw error;
-    });
-    if (!key) return null;
+    return (await this.decryptAll<T>([sealed]))[0];
+  }
+
+  async decryptAll<T = unknown>(sealed: readonly SealedPersonalData[]): Promise<(T | null)[]> {
+    for (const one of sealed) {
+      assertPersonId(one.personId);
+      if (one.alg !== 'A256GCM') throw new TypeError(`unknown algorithm ${String(one.alg)}`);
+    }
+    const keys = await this.keysOf([...new Set(sealed.map((one) => one.personId.toLowerCase()))]);
     try {
-      const decipher = createDecipheriv(ALG, key, Buffer.from(sealed.iv, 'base64'));
-      decipher.setAAD(aad(sealed.personId));
-      decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-      const plain = Buffer.concat([
-        decipher.update(Buffer.from(sealed.ciphertext, 'base64')),
-        decipher.final(),
-      ]);
-      return JSON.parse(plain.toString('utf8')) as T;
+      return sealed.map((one) => {
+        const key = keys.get(one.personId.toLowerCase());
+        if (!key) return null;
+        const decipher = createDecipheriv(ALG, key, Buffer.from(one.iv, 'base64'));
+        decipher.setAAD(aad(one.personId));
+        decipher.setAuthTag(Buffer.from(one.tag, 'base64'));
+        const plain = Buffer.concat([
+          decipher.update(Buffer.from(one.ciphertext, 'base64')),
+          decipher.final(),
+        ]);
+        return JSON.parse(plain.toString('utf8')) as T;
+      });
     } finally {
-      key.fill(0);
+      for (const key of keys.values()) key.fill(0);
     }
   }
 
@@ -313,6 +319,28 @@ export class PostgresPersonalDataVault implements PersonalDataVault {
       personId,
     ]);
     return row?.erased_at ? new Date(row.erased_at as Date | string) : null;
+  }
+
+  /** The keys of those who have one and are not erased, unwrapped, by lower-case person id. */
+  private async keysOf(personIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const keys = new Map<string, Buffer>();
+    if (personIds.length === 0) return keys;
+    for (let attempt = 0; ; attempt++) {
+      const rows = (await this.sql(
+        `SELECT person_id, wrapped_key, kek_version FROM observa_person_keys
+         WHERE person_id = ANY($1::uuid[]) AND wrapped_key IS NOT NULL AND erased_at IS NULL`,
+        [personIds],
+      )) as (KeyRow & { person_id: string })[];
+      // Read just before an erasure's rotation committed: the rows now hold the keys under the new KEK.
+      if (rows.some((row) => !this.ring.byVersion(row.kek_version!)) && attempt === 0) continue;
+      for (const row of rows) {
+        const kek = this.ring.byVersion(row.kek_version!);
+        if (!kek)
+          throw new KeyEncryptionKeyMissing(`no key-encryption key of version ${row.kek_version} is held`);
+        keys.set(row.person_id.toLowerCase(), unwrapKey(row.wrapped_key!, row.person_id, kek));
+      }
+      return keys;
+    }
   }
 
   /** The person's key, unwrapped; undefined when they have none yet. */
