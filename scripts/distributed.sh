@@ -13,6 +13,7 @@
 #      KAFKA_BROKERS (unset: the local broker on KAFKA_PORT, 19092, started here and stopped by `stop`
 #      only if this script started it), GATEWAY_PORT (3000), MISSIONS_GRPC_PORT (50051),
 #      ACCREDITATION_GRPC_PORT (50052), MISSIONS_OPS_PORT (3001), ACCREDITATION_OPS_PORT (3002),
+#      OBSERVA_KEK_FILE (data/distributed.kek: the accreditation process's key-encryption key),
 #      LOG_LEVEL (info), OBSERVA_RUN_DIR (data/distributed: pid files and logs, appended to across
 #      runs), START_TIMEOUT (90 s).
 # The local broker keeps its data across stop and start (deploy/kafka/kafka.sh); `kafka.sh wipe` empties it.
@@ -183,7 +184,7 @@ start() {
   launch missions DATABASE_URL="$DATABASE_URL" KAFKA_BROKERS="$KAFKA_BROKERS" \
     GRPC_URL="127.0.0.1:$MISSIONS_GRPC_PORT" PORT="$MISSIONS_OPS_PORT"
   launch accreditation DATABASE_URL="$DATABASE_URL" KAFKA_BROKERS="$KAFKA_BROKERS" \
-    GRPC_URL="127.0.0.1:$ACCREDITATION_GRPC_PORT" PORT="$ACCREDITATION_OPS_PORT"
+    OBSERVA_KEK_FILE="${OBSERVA_KEK_FILE:-$ROOT/data/distributed.kek}" GRPC_URL="127.0.0.1:$ACCREDITATION_GRPC_PORT" PORT="$ACCREDITATION_OPS_PORT"
   await_contexts
   for app in "${MISSING[@]+"${MISSING[@]}"}"; do
     log "WARNING: $app is not running: its context module is not written yet ($(tail -n 1 "$(log_file "$app")"))"

@@ -534,14 +534,18 @@ describe.each([
           expect({ table: name, contains: text.includes(value) }).toEqual({ table: name, contains: false });
       }
       expect((await textOf('observa_events')).length).toBeGreaterThan(1000);
-      // Others are still there: erasure took one person, not the table.
-      expect(await textOf('accreditation_applications')).toContain('Wehrli');
+      // Others are still there, opened at query time: the table holds every person only sealed.
+      expect(await textOf('accreditation_applications')).not.toContain('Wehrli');
+      const listed = await get(secretariat, '/applications');
+      expect(listed.body.map((a: { person: { familyName: string } }) => a.person.familyName)).toContain(
+        'Wehrli',
+      );
 
       const [key] = await world.dataSource.query(
-        'SELECT key, erased_at FROM observa_person_keys WHERE person_id = $1',
+        'SELECT key, wrapped_key, erased_at FROM observa_person_keys WHERE person_id = $1',
         [annaPersonId],
       );
-      expect(key).toEqual({ key: null, erased_at: expect.any(Date) });
+      expect(key).toEqual({ key: null, wrapped_key: null, erased_at: expect.any(Date) });
 
       const history = await world.store.readStream(applicationStream(annaId));
       expect(history.map((e) => e.type)).toEqual([

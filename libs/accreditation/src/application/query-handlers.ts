@@ -1,8 +1,12 @@
-/** The QueryBus side of the context: reads from the read models only. */
+/**
+ * The QueryBus side of the context: reads from the read models only, opening each person with their
+ * key from the vault (rows hold them sealed).
+ */
+import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { NotFound } from '#event-sourcing';
+import { NotFound, PERSONAL_DATA_VAULT, type PersonalDataVault } from '#event-sourcing';
 import type { RuleSet } from '../domain/eligibility.js';
 import {
   FindBadge,
@@ -12,7 +16,7 @@ import {
   ListRuleSets,
   type ApplicationView,
 } from './queries.js';
-import { ApplicationRow, RuleSetRow, toView } from './read-models.js';
+import { ApplicationRow, RuleSetRow, toView, toViews } from './read-models.js';
 import { badgeNumberOf } from '../domain/badge-number.js';
 
 /** Accredited: the badge is in force (a suspended observer is still accredited, but may not observe until reinstated). */
@@ -20,31 +24,40 @@ const ACCREDITED = ['granted', 'suspended'];
 
 @QueryHandler(ListApplications)
 export class ListApplicationsHandler implements IQueryHandler<ListApplications> {
-  constructor(@InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>) {}
+  constructor(
+    @InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+  ) {}
 
   async execute({ missionId, status }: ListApplications): Promise<ApplicationView[]> {
     const rows = await this.rows.find({
       where: { missionId, ...(status && { status }) },
       order: { submittedAt: 'ASC', applicationId: 'ASC' },
     });
-    return rows.map(toView);
+    return toViews(rows, this.vault);
   }
 }
 
 @QueryHandler(GetApplication)
 export class GetApplicationHandler implements IQueryHandler<GetApplication> {
-  constructor(@InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>) {}
+  constructor(
+    @InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+  ) {}
 
   async execute({ missionId, applicationId }: GetApplication): Promise<ApplicationView> {
     const row = await this.rows.findOneBy({ missionId, applicationId });
     if (!row) throw new NotFound(`there is no application ${applicationId} in this mission`);
-    return toView(row);
+    return toView(row, this.vault);
   }
 }
 
 @QueryHandler(ListObservers)
 export class ListObserversHandler implements IQueryHandler<ListObservers> {
-  constructor(@InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>) {}
+  constructor(
+    @InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+  ) {}
 
   async execute({ missionId, filter }: ListObservers): Promise<ApplicationView[]> {
     const query = this.rows
@@ -54,23 +67,34 @@ export class ListObserversHandler implements IQueryHandler<ListObservers> {
     if (filter.delegation)
       query.andWhere('a.delegation = :delegation', { delegation: filter.delegation.toUpperCase() });
     if (filter.role) query.andWhere('a.role = :role', { role: filter.role });
-    if (filter.language)
-      query.andWhere('a.languages @> :language::jsonb', {
-        language: JSON.stringify([filter.language.toLowerCase()]),
-      });
-    const rows = await query.orderBy('a.family_name', 'ASC').addOrderBy('a.application_id', 'ASC').getMany();
-    return rows.map(toView);
+    const views = await toViews(await query.getMany(), this.vault);
+    // Languages and names are sealed in the rows: filtered and ordered once opened.
+    const language = filter.language?.toLowerCase();
+    return views
+      .filter((view) => !language || view.person.languages.includes(language))
+      .sort(
+        (a, b) =>
+          byFamilyName(a.person.familyName, b.person.familyName) ||
+          (a.applicationId < b.applicationId ? -1 : a.applicationId > b.applicationId ? 1 : 0),
+      );
   }
 }
 
+/** As Postgres ordered them: by family name, the erased (no name) last. */
+const byFamilyName = (a: string | null, b: string | null): number =>
+  a === b ? 0 : a === null ? 1 : b === null ? -1 : a.localeCompare(b);
+
 @QueryHandler(FindBadge)
 export class FindBadgeHandler implements IQueryHandler<FindBadge> {
-  constructor(@InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>) {}
+  constructor(
+    @InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+  ) {}
 
   async execute({ missionId, badgeNumber }: FindBadge): Promise<ApplicationView> {
     const row = await this.rows.findOneBy({ missionId, badgeNumber: badgeNumberOf(badgeNumber) });
     if (!row) throw new NotFound(`there is no badge ${badgeNumber} in this mission`);
-    return toView(row);
+    return toView(row, this.vault);
   }
 }
 
