@@ -90,6 +90,26 @@ const formatOf = (mediaType: string | undefined, fileName?: string): ImportForma
   return undefined;
 };
 
+/** An upload's body: the file and the multipart framing around it. */
+const MAX_UPLOAD_BYTES = MAX_IMPORT_BYTES + 64 * 1024;
+
+/**
+ * A body that declares more than an upload may be is refused before a byte of it is read: multer,
+ * once a limit is hit, answers only after draining the rest of the request.
+ */
+@Injectable()
+class DeclaredUploadSize implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<IncomingMessage>();
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > MAX_UPLOAD_BYTES)
+      throw new PayloadTooLargeException(
+        `the upload declares ${declared} bytes; a file of at most ${MAX_IMPORT_BYTES} bytes is taken`,
+      );
+    return next.handle();
+  }
+}
+
 /**
  * Reads the raw body of a text/csv or XLSX request (the app parses only JSON bodies itself) into
  * `request.body`, before the Idempotency-Key is checked against its bytes.
@@ -179,6 +199,7 @@ export class ApplicationsController {
   @HttpCode(202)
   @MissionRoles(...WRITERS)
   @UseInterceptors(
+    DeclaredUploadSize,
     FileInterceptor('file', { limits: UPLOAD_LIMITS }),
     RawListBody,
     JobLocation,
@@ -191,7 +212,7 @@ export class ApplicationsController {
       'given_name, family_name, local_given_name, local_family_name, local_script, date_of_birth, nationality, ' +
       'other_citizenships, document_kind, document_number, document_issuing_country, email, phone, languages, ' +
       'role, delegation, conflicts_of_interest ("none" or the questions answered yes), documents_provided. ' +
-      'The file is read at once, within limits (5,000 rows, 64 columns, 500,000 cells, 48 MB per inflated ' +
+      'The file is read at once, within limits (5,000 rows, 64 columns, 500,000 cells, 32 MB per inflated ' +
       'part of a workbook): past one, 413 naming it; a file that is no list, 400. Then it answers 202 with the ' +
       'import job (Location: /missions/{missionId}/imports/{jobId}), which takes the rows in the background; ' +
       'poll it until `done` for the report per row. Importing the same file again creates nothing new. An ' +

@@ -13,9 +13,9 @@ export const ROSTER_LIMITS = {
   /** Cell elements in a worksheet, empty or not. */
   cells: 500_000,
   /** Bytes of one XLSX part once inflated (the sheet, the shared strings, the styles). */
-  partBytes: 48 * 1024 * 1024,
+  partBytes: 32 * 1024 * 1024,
   /** Bytes of all the parts read, once inflated. */
-  inflatedBytes: 96 * 1024 * 1024,
+  inflatedBytes: 64 * 1024 * 1024,
   /** Entries of the zip a workbook is. */
   zipEntries: 2000,
   /** Shared strings of a workbook (each cell holds at most one). */
