@@ -212,7 +212,7 @@ export class ApplicationsController {
       'given_name, family_name, local_given_name, local_family_name, local_script, date_of_birth, nationality, ' +
       'other_citizenships, document_kind, document_number, document_issuing_country, email, phone, languages, ' +
       'role, delegation, conflicts_of_interest ("none" or the questions answered yes), documents_provided. ' +
-      'The file is read at once, within limits (5,000 rows, 64 columns, 500,000 cells, 32 MB per inflated ' +
+      'The file is read at once, within limits (5,000 rows, 64 columns, 500,000 cells, 16 MB per inflated ' +
       'part of a workbook): past one, 413 naming it; a file that is no list, 400. Then it answers 202 with the ' +
       'import job (Location: /missions/{missionId}/imports/{jobId}), which takes the rows in the background; ' +
       'poll it until `done` for the report per row. Importing the same file again creates nothing new. An ' +

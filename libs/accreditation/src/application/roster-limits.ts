@@ -12,10 +12,10 @@ export const ROSTER_LIMITS = {
   recordCharacters: 64 * 1024,
   /** Cell elements in a worksheet, empty or not. */
   cells: 500_000,
-  /** Bytes of one XLSX part once inflated (the sheet, the shared strings, the styles). */
-  partBytes: 32 * 1024 * 1024,
+  /** Bytes of one XLSX part once inflated (the sheet, the shared strings, the styles): a 5,000-row roster's sheet is 3 to 6 MB. */
+  partBytes: 16 * 1024 * 1024,
   /** Bytes of all the parts read, once inflated. */
-  inflatedBytes: 64 * 1024 * 1024,
+  inflatedBytes: 32 * 1024 * 1024,
   /** Entries of the zip a workbook is. */
   zipEntries: 2000,
   /** Shared strings of a workbook (each cell holds at most one). */
