@@ -134,6 +134,12 @@ const partsOf = async (zip: JSZip, checks: Checks) => {
   return { sheet, sharedStrings, styles, date1904 };
 };
 
+/** OOXML writes characters XML cannot hold as `_xHHHH_` (and a literal `_x` as `_x005F_x`). */
+const unescaped = (text: string): string =>
+  text.includes('_x')
+    ? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    : text;
+
 /** Text of every <si> (rich text runs joined, phonetic runs left out), within the shared string bounds. */
 const readSharedStrings = async (zip: JSZip, path: string, checks: Checks): Promise<string[]> => {
   const strings: string[] = [];
@@ -165,7 +171,7 @@ const readSharedStrings = async (zip: JSZip, path: string, checks: Checks): Prom
     },
     close: (name) => {
       if (name === 'si' && current !== undefined) {
-        strings.push(current);
+        strings.push(unescaped(current));
         current = undefined;
       } else if (name === 'rPh') inPhonetic = false;
       else if (name === 't') inText = false;
@@ -261,7 +267,7 @@ export const readXlsxLines = async (content: Buffer): Promise<RosterLine[]> => {
         return shared[Number(text)] ?? '';
       case 'inlineStr':
       case 'str':
-        return text;
+        return unescaped(text);
       case 'b':
         return text === '1' ? 'true' : 'false';
       case 'e':
