@@ -10,6 +10,7 @@ import { findChainBreak } from '#event-sourcing';
 import { startDistributed } from './distributed.js';
 import { anna, boris, CSV, HEADER, kazakhMission, kubat, kyrgyzMission } from './fixtures.js';
 import { bearer, startStandalone, type World } from './harness.js';
+import { importReport } from './import-jobs.js';
 
 const PROBLEM = /^application\/problem\+json/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -92,6 +93,7 @@ describe.each([
       'rule-sets',
       'applications',
       'applications/import',
+      'imports/{jobId}',
       'applications/{applicationId}',
       ...[
         'screen',
@@ -361,10 +363,11 @@ describe.each([
         .send(CSV);
 
     it('takes the good rows of a CSV file and refuses the bad one with its errors', async () => {
-      const response = await importCsv();
-      expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ created: 2, unchanged: 0, refused: 1 });
-      const [jana, piotr, broken] = response.body.rows;
+      const accepted = await importCsv();
+      expect(accepted.body).toMatchObject({ state: 'queued', progress: { done: 0, total: 3 } });
+      const report = await importReport(world, secretariat, accepted);
+      expect(report).toMatchObject({ created: 2, unchanged: 0, refused: 1 });
+      const [jana, piotr, broken] = report.rows;
       expect(jana).toEqual({
         row: 2,
         status: 'created',
@@ -374,7 +377,7 @@ describe.each([
       expect(piotr).toMatchObject({ row: 3, status: 'created' });
       expect(broken.row).toBe(4);
       expect(broken.status).toBe('refused');
-      expect(broken.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect(broken.errors.map((e) => e.field)).toEqual(
         expect.arrayContaining([
           'family_name',
           'date_of_birth',
@@ -385,7 +388,7 @@ describe.each([
           'conflicts_of_interest',
         ]),
       );
-      const view = await application(jana.applicationId);
+      const view = await application(jana.applicationId!);
       expect(view.person).toMatchObject({
         givenName: 'Jana',
         familyName: 'Novakova',
@@ -395,14 +398,9 @@ describe.each([
 
     it('creates nothing when the same file comes again', async () => {
       const before = await world.store.countEvents({ categories: ['application'] });
-      const response = await importCsv();
-      expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ created: 0, unchanged: 2, refused: 1 });
-      expect(response.body.rows.map((r: { status: string }) => r.status)).toEqual([
-        'unchanged',
-        'unchanged',
-        'refused',
-      ]);
+      const report = await importReport(world, secretariat, await importCsv());
+      expect(report).toMatchObject({ created: 0, unchanged: 2, refused: 1 });
+      expect(report.rows.map((r) => r.status)).toEqual(['unchanged', 'unchanged', 'refused']);
       expect(await world.store.countEvents({ categories: ['application'] })).toBe(before);
     });
 
@@ -444,9 +442,9 @@ describe.each([
         .post(`${api()}/applications/import`)
         .set(bearer(secretariat))
         .attach('file', file, 'observers.xlsx');
-      expect(uploaded.status).toBe(200);
-      expect(uploaded.body).toMatchObject({ created: 2, unchanged: 0, refused: 0 });
-      const matti = await application(uploaded.body.rows[1].applicationId);
+      const report = await importReport(world, secretariat, uploaded);
+      expect(report).toMatchObject({ created: 2, unchanged: 0, refused: 0 });
+      const matti = await application(report.rows[1].applicationId!);
       expect(matti.person).toMatchObject({ familyName: 'Virtanen', dateOfBirth: '1972-07-01' });
 
       const raw = await world.http
@@ -454,8 +452,11 @@ describe.each([
         .set(bearer(secretariat))
         .set('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .send(file);
-      expect(raw.status).toBe(200);
-      expect(raw.body).toMatchObject({ created: 0, unchanged: 2, refused: 0 });
+      expect(await importReport(world, secretariat, raw)).toMatchObject({
+        created: 0,
+        unchanged: 2,
+        refused: 0,
+      });
     });
 
     it('refuses what is not a list, and an observer cannot import', async () => {

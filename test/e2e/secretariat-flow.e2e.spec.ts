@@ -10,6 +10,7 @@ import { missionStreamId } from '#missions';
 import { startDistributed } from './distributed.js';
 import { anna, CSV, kyrgyzMission } from './fixtures.js';
 import { bearer, startStandalone, type World } from './harness.js';
+import { importReport } from './import-jobs.js';
 
 const RULE_SET = 'kg-2023-parliamentary-lto';
 
@@ -188,22 +189,16 @@ describe.each([
         .send(CSV);
 
     it('takes the good rows and refuses the bad one', async () => {
-      const response = await importCsv();
-      expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ created: 2, unchanged: 0, refused: 1 });
-      expect(response.body.rows.map((r: { status: string }) => r.status)).toEqual([
-        'created',
-        'created',
-        'refused',
-      ]);
-      await inStatus(response.body.rows[0].applicationId, 'submitted');
+      const report = await importReport(world, secretariat, await importCsv());
+      expect(report).toMatchObject({ created: 2, unchanged: 0, refused: 1 });
+      expect(report.rows.map((r) => r.status)).toEqual(['created', 'created', 'refused']);
+      await inStatus(report.rows[0].applicationId!, 'submitted');
     });
 
     it('creates nothing when the same file comes again', async () => {
       const before = await world.store.countEvents({ categories: ['application'] });
-      const response = await importCsv();
-      expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ created: 0, unchanged: 2, refused: 1 });
+      const report = await importReport(world, secretariat, await importCsv());
+      expect(report).toMatchObject({ created: 0, unchanged: 2, refused: 1 });
       expect(await world.store.countEvents({ categories: ['application'] })).toBe(before);
     });
   });

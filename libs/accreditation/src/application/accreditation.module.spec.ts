@@ -43,7 +43,13 @@ import {
 } from './commands.js';
 import { applicationStream, badgeStream } from './identities.js';
 import { accreditationProjection, ApplicationRow, toView } from './read-models.js';
-import { GetApplication, ListApplications, ListRuleSets, type ApplicationView } from './queries.js';
+import {
+  GetApplication,
+  GetImportJob,
+  ListApplications,
+  ListRuleSets,
+  type ApplicationView,
+} from './queries.js';
 
 const missionId = 'mission-kg-2023';
 const otherMission = 'mission-kz-2020';
@@ -332,12 +338,20 @@ describe('accreditation module (PGlite, buses)', () => {
       ',,,,,,,,',
       'Ivan,Petrov,1950-01-01,RU,RU500101,ru,LTO,RU,not-a-question',
     ].join('\r\n');
-    const report = await bus.execute(
+    const job = await bus.execute(
       new ImportApplications(
         { missionId, format: 'csv', content: Buffer.from(csv).toString('base64') },
         context(),
       ),
     );
+    expect(job).toMatchObject({ missionId, state: 'queued', progress: { done: 0, total: 4 } });
+    const done = await eventually(async () => {
+      const now = await queries.execute(new GetImportJob(missionId, job.id));
+      if (now.state !== 'done') throw new Error(`the job is ${now.state}`);
+      return now;
+    });
+    await expect(queries.execute(new GetImportJob(otherMission, job.id))).rejects.toBeInstanceOf(NotFound);
+    const report = done.report!;
     expect(report.rows.map((r) => [r.row, r.status])).toEqual([
       [2, 'created'],
       [3, 'created'],

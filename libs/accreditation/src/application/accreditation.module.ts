@@ -18,6 +18,9 @@ import { AppConfig, DATABASE, ProjectionHost } from '#platform';
 import { ACCREDITATION_CLOCK, AccreditationDesk } from './accreditation-desk.js';
 import { ApplicationsController } from './applications.controller.js';
 import { COMMAND_HANDLERS } from './command-handlers.js';
+import { ImportJobRunner } from './import-job-runner.js';
+import { ImportJobs } from './import-jobs.js';
+import { ImportsController } from './imports.controller.js';
 import { ObserversController } from './observers.controller.js';
 import { PersonsController } from './persons.controller.js';
 import { QUERY_HANDLERS } from './query-handlers.js';
@@ -26,7 +29,13 @@ import { RuleSetsController } from './rule-sets.controller.js';
 
 @Module({
   imports: [CqrsModule.forRoot(), TypeOrmModule.forFeature([ApplicationRow, RuleSetRow])],
-  controllers: [RuleSetsController, ApplicationsController, ObserversController, PersonsController],
+  controllers: [
+    RuleSetsController,
+    ApplicationsController,
+    ImportsController,
+    ObserversController,
+    PersonsController,
+  ],
   providers: [
     {
       provide: PERSONAL_DATA_VAULT,
@@ -47,7 +56,17 @@ import { RuleSetsController } from './rule-sets.controller.js';
       },
     },
     { provide: ACCREDITATION_CLOCK, useValue: () => new Date() },
+    {
+      provide: ImportJobs,
+      inject: [DATABASE],
+      useFactory: async (database: Database) => {
+        const jobs = new ImportJobs(sqlOnPool(database.pool));
+        await jobs.prepare();
+        return jobs;
+      },
+    },
     AccreditationDesk,
+    ImportJobRunner,
     ...COMMAND_HANDLERS,
     ...QUERY_HANDLERS,
   ],

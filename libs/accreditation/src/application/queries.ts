@@ -1,5 +1,6 @@
 /** What can be read of the accreditation context, as plain data (see commands.ts). */
 import { Query } from '@nestjs/cqrs';
+import type { ImportJobView } from './commands.js';
 import type { RuleSet } from '../domain/eligibility.js';
 import type { ApplicationStatus, ObserverRole } from '../domain/application.js';
 import type { EligibilityFailure } from '../domain/eligibility.js';
@@ -88,6 +89,16 @@ export class FindBadge extends Query<ApplicationView> {
 
 export class ListRuleSets extends Query<RuleSet[]> {
   constructor(readonly missionId: string) {
+    super();
+  }
+}
+
+/** An import job of the mission; another mission's is not found. */
+export class GetImportJob extends Query<ImportJobView> {
+  constructor(
+    readonly missionId: string,
+    readonly jobId: string,
+  ) {
     super();
   }
 }

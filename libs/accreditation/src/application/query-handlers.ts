@@ -11,11 +11,14 @@ import type { RuleSet } from '../domain/eligibility.js';
 import {
   FindBadge,
   GetApplication,
+  GetImportJob,
   ListApplications,
   ListObservers,
   ListRuleSets,
   type ApplicationView,
 } from './queries.js';
+import type { ImportJobView } from './commands.js';
+import { ImportJobs } from './import-jobs.js';
 import { ApplicationRow, RuleSetRow, toView, toViews } from './read-models.js';
 import { badgeNumberOf } from '../domain/badge-number.js';
 
@@ -108,7 +111,19 @@ export class ListRuleSetsHandler implements IQueryHandler<ListRuleSets> {
   }
 }
 
+@QueryHandler(GetImportJob)
+export class GetImportJobHandler implements IQueryHandler<GetImportJob> {
+  constructor(private readonly jobs: ImportJobs) {}
+
+  async execute({ missionId, jobId }: GetImportJob): Promise<ImportJobView> {
+    const job = await this.jobs.view(missionId, jobId);
+    if (!job) throw new NotFound(`there is no import job ${jobId} in this mission`);
+    return job;
+  }
+}
+
 export const QUERY_HANDLERS = [
+  GetImportJobHandler,
   ListApplicationsHandler,
   GetApplicationHandler,
   ListObserversHandler,

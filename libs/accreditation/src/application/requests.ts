@@ -229,3 +229,22 @@ export class ImportAnswer {
   @ApiProperty() refused!: number;
   @ApiProperty({ type: [ImportRowAnswer] }) rows!: ImportRowAnswer[];
 }
+
+/** An import job: its state, its progress, and its report once done. */
+export class ImportJobAnswer {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() missionId!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] }) state!: string;
+  @ApiProperty({
+    type: 'object',
+    properties: { done: { type: 'integer' }, total: { type: 'integer' } },
+    description: 'rows of the file done, of all its rows',
+  })
+  progress!: { done: number; total: number };
+  @ApiPropertyOptional({ type: ImportAnswer, nullable: true, description: 'once done' })
+  report!: ImportAnswer | null;
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'once failed: why' })
+  reason!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
