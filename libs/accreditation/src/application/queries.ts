@@ -1,5 +1,6 @@
 /** What can be read of the accreditation context, as plain data (see commands.ts). */
 import { Query } from '@nestjs/cqrs';
+import type { Page, PageRequest } from '#platform';
 import type { RuleSet } from '../domain/eligibility.js';
 import type { ApplicationStatus, ObserverRole } from '../domain/application.js';
 import type { EligibilityFailure } from '../domain/eligibility.js';
@@ -46,10 +47,11 @@ export type ApplicationView = {
   readonly updatedAt: string;
 };
 
-export class ListApplications extends Query<ApplicationView[]> {
+export class ListApplications extends Query<Page<ApplicationView>> {
   constructor(
     readonly missionId: string,
-    readonly status?: ApplicationStatus,
+    readonly status: ApplicationStatus | undefined,
+    readonly page: PageRequest,
   ) {
     super();
   }
@@ -64,7 +66,7 @@ export class GetApplication extends Query<ApplicationView> {
   }
 }
 
-export class ListObservers extends Query<ApplicationView[]> {
+export class ListObservers extends Query<Page<ApplicationView>> {
   constructor(
     readonly missionId: string,
     readonly filter: {
@@ -72,6 +74,7 @@ export class ListObservers extends Query<ApplicationView[]> {
       readonly role?: ObserverRole;
       readonly language?: string;
     },
+    readonly page: PageRequest,
   ) {
     super();
   }
@@ -86,8 +89,11 @@ export class FindBadge extends Query<ApplicationView> {
   }
 }
 
-export class ListRuleSets extends Query<RuleSet[]> {
-  constructor(readonly missionId: string) {
+export class ListRuleSets extends Query<Page<RuleSet>> {
+  constructor(
+    readonly missionId: string,
+    readonly page: PageRequest,
+  ) {
     super();
   }
 }

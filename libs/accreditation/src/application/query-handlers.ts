@@ -3,6 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { NotFound } from '#event-sourcing';
+import { readPage, type Keyset, type Page } from '#platform';
 import type { RuleSet } from '../domain/eligibility.js';
 import {
   FindBadge,
@@ -18,16 +19,38 @@ import { badgeNumberOf } from '../domain/badge-number.js';
 /** Accredited: the badge is in force (a suspended observer is still accredited, but may not observe until reinstated). */
 const ACCREDITED = ['granted', 'suspended'];
 
+/** In the order they came in; an application submitted later is on a later page. */
+const APPLICATIONS_ORDER: Keyset<ApplicationRow> = {
+  list: 'applications',
+  keys: [
+    { sql: 'a.submitted_at', type: 'text', of: (row) => row.submittedAt },
+    { sql: 'a.application_id', type: 'text', of: (row) => row.applicationId },
+  ],
+};
+
+/** By family name, the erased (who have none) last. */
+const OBSERVERS_ORDER: Keyset<ApplicationRow> = {
+  list: 'observers',
+  keys: [
+    { sql: '(a.family_name IS NULL)', type: 'boolean', of: (row) => row.familyName === null },
+    { sql: "COALESCE(a.family_name, '')", type: 'text', of: (row) => row.familyName ?? '' },
+    { sql: 'a.application_id', type: 'text', of: (row) => row.applicationId },
+  ],
+};
+
+const RULE_SETS_ORDER: Keyset<RuleSetRow> = {
+  list: 'rule-sets',
+  keys: [{ sql: 'r.rule_set_id', type: 'text', of: (row) => row.ruleSetId }],
+};
+
 @QueryHandler(ListApplications)
 export class ListApplicationsHandler implements IQueryHandler<ListApplications> {
   constructor(@InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>) {}
 
-  async execute({ missionId, status }: ListApplications): Promise<ApplicationView[]> {
-    const rows = await this.rows.find({
-      where: { missionId, ...(status && { status }) },
-      order: { submittedAt: 'ASC', applicationId: 'ASC' },
-    });
-    return rows.map(toView);
+  execute({ missionId, status, page }: ListApplications): Promise<Page<ApplicationView>> {
+    const query = this.rows.createQueryBuilder('a').where('a.mission_id = :missionId', { missionId });
+    if (status) query.andWhere('a.status = :status', { status });
+    return readPage(query, APPLICATIONS_ORDER, { missionId, status: status ?? null }, page, toView);
   }
 }
 
@@ -46,7 +69,7 @@ export class GetApplicationHandler implements IQueryHandler<GetApplication> {
 export class ListObserversHandler implements IQueryHandler<ListObservers> {
   constructor(@InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>) {}
 
-  async execute({ missionId, filter }: ListObservers): Promise<ApplicationView[]> {
+  execute({ missionId, filter, page }: ListObservers): Promise<Page<ApplicationView>> {
     const query = this.rows
       .createQueryBuilder('a')
       .where('a.mission_id = :missionId', { missionId })
@@ -58,8 +81,13 @@ export class ListObserversHandler implements IQueryHandler<ListObservers> {
       query.andWhere('a.languages @> :language::jsonb', {
         language: JSON.stringify([filter.language.toLowerCase()]),
       });
-    const rows = await query.orderBy('a.family_name', 'ASC').addOrderBy('a.application_id', 'ASC').getMany();
-    return rows.map(toView);
+    const scope = {
+      missionId,
+      delegation: filter.delegation?.toUpperCase() ?? null,
+      role: filter.role ?? null,
+      language: filter.language?.toLowerCase() ?? null,
+    };
+    return readPage(query, OBSERVERS_ORDER, scope, page, toView);
   }
 }
 
@@ -78,9 +106,9 @@ export class FindBadgeHandler implements IQueryHandler<FindBadge> {
 export class ListRuleSetsHandler implements IQueryHandler<ListRuleSets> {
   constructor(@InjectRepository(RuleSetRow) private readonly rows: Repository<RuleSetRow>) {}
 
-  async execute({ missionId }: ListRuleSets): Promise<RuleSet[]> {
-    const rows = await this.rows.find({ where: { missionId }, order: { ruleSetId: 'ASC' } });
-    return rows.map((r) => r.ruleSet);
+  execute({ missionId, page }: ListRuleSets): Promise<Page<RuleSet>> {
+    const query = this.rows.createQueryBuilder('r').where('r.mission_id = :missionId', { missionId });
+    return readPage(query, RULE_SETS_ORDER, { missionId }, page, (row) => row.ruleSet);
   }
 }
 
