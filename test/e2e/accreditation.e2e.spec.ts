@@ -133,7 +133,10 @@ describe.each([
           'rules[1].kind',
         ]),
       );
-      expect(await get(secretariat, '/rule-sets').then((r) => r.body)).toEqual({ items: [], nextCursor: null });
+      expect(await get(secretariat, '/rule-sets').then((r) => r.body)).toEqual({
+        items: [],
+        nextCursor: null,
+      });
     });
 
     it('publishes the Kyrgyz LTO call as data, and lists it', async () => {

@@ -11,6 +11,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { textProblem } from '#event-sourcing';
 import { ValidationFailed } from './validation.js';
 
 export const PAGE_LIMITS = { default: 50, max: 500 } as const;
@@ -71,7 +72,7 @@ export const pageRequestOf = (query: PageQuery | undefined): PageRequest => ({
 });
 
 /** The named OpenAPI schema of a list's answer, e.g. `pageSchema('MissionPage', MissionSummaryView)`. */
-export const pageSchema = (name: string, item: ClassType | string): ClassType => {
+export const pageSchema = (name: string, item: ClassType): ClassType => {
   class PageSchema {
     @ApiProperty({ type: [item] }) readonly items!: unknown[];
     @ApiProperty({
@@ -115,13 +116,8 @@ const fitsKey = (type: SortKey<unknown>['type'], value: unknown): value is KeyVa
     case 'timestamptz':
       return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
     case 'text':
-      // Postgres refuses NUL in text and the driver a lone surrogate: they would be a 500, not a page.
-      return (
-        typeof value === 'string' &&
-        value.length <= MAX_KEY_LENGTH &&
-        !value.includes('\u0000') &&
-        value.isWellFormed()
-      );
+      // Postgres refuses NUL in text and a lone surrogate: they would be a 500, not a page.
+      return typeof value === 'string' && value.length <= MAX_KEY_LENGTH && textProblem(value) === undefined;
   }
 };
 
@@ -139,13 +135,14 @@ const checkOf = (list: string, scope: unknown, values: readonly KeyValue[]): str
 
 const VERSION = 1;
 
-export const encodeCursor = (keyset: Keyset<never>, scope: unknown, values: readonly KeyValue[]): string =>
+export const encodeCursor = <Row>(keyset: Keyset<Row>, scope: unknown, values: readonly KeyValue[]): string =>
   Buffer.from(JSON.stringify([VERSION, ...values, checkOf(keyset.list, scope, values)])).toString(
     'base64url',
   );
 
 export const decodeCursor = <Row>(keyset: Keyset<Row>, scope: unknown, cursor: string): KeyValue[] => {
-  if (cursor.length > CURSOR_MAX_LENGTH || !CURSOR.test(cursor)) throw new InvalidCursor('is not one this list gave out');
+  if (cursor.length > CURSOR_MAX_LENGTH || !CURSOR.test(cursor))
+    throw new InvalidCursor('is not one this list gave out');
   const bytes = Buffer.from(cursor, 'base64url');
   // Base64 can spell the same bytes more than one way: only the spelling we gave out is ours.
   if (bytes.toString('base64url') !== cursor) throw new InvalidCursor('is not one this list gave out');
@@ -165,7 +162,8 @@ export const decodeCursor = <Row>(keyset: Keyset<Row>, scope: unknown, cursor: s
   return values as KeyValue[];
 };
 
-const outOfRange = (limit: number): boolean => !Number.isInteger(limit) || limit < 1 || limit > PAGE_LIMITS.max;
+const outOfRange = (limit: number): boolean =>
+  !Number.isInteger(limit) || limit < 1 || limit > PAGE_LIMITS.max;
 
 /**
  * The page of `query` (already filtered to what the caller may see) after the cursor, in the keyset's
@@ -209,7 +207,7 @@ export const readPage = async <Row extends ObjectLiteral, Item>(
     nextCursor:
       more && last
         ? encodeCursor(
-            keyset as Keyset<never>,
+            keyset,
             scope,
             keyset.keys.map((key) => key.of(last)),
           )

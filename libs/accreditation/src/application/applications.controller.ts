@@ -191,7 +191,8 @@ export class ApplicationsController {
   @MissionRoles(...READERS)
   @ApiOperation({
     summary: "The mission's applications, by status",
-    description: 'In the order they were submitted, a page at a time: pass nextCursor as cursor for the next.',
+    description:
+      'In the order they were submitted, a page at a time: pass nextCursor as cursor for the next.',
   })
   @ApiOkResponse({ type: ApplicationPage })
   async list(

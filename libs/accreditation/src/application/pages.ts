@@ -4,14 +4,15 @@ import { pageSchema } from '#platform';
 import { ROLES } from '../domain/application.js';
 import { STATUSES } from './requests.js';
 
-const nullableObject = { type: 'object', nullable: true } as const;
+const nullableObject = { type: 'object', additionalProperties: true, nullable: true } as const;
 
 class PersonView {
   @ApiProperty({ description: 'true once the person is erased: every other field is then blank' })
   readonly erased!: boolean;
   @ApiProperty({ type: String, nullable: true }) readonly givenName!: string | null;
   @ApiProperty({ type: String, nullable: true }) readonly familyName!: string | null;
-  @ApiProperty({ ...nullableObject, description: '{given, family, script}' }) readonly localName!: object | null;
+  @ApiProperty({ ...nullableObject, description: '{given, family, script}' }) readonly localName!:
+    object | null;
   @ApiProperty({ type: String, nullable: true }) readonly dateOfBirth!: string | null;
   @ApiProperty({ type: String, nullable: true }) readonly nationality!: string | null;
   @ApiProperty({ ...nullableObject, description: '{kind, number, issuingCountry}' })
@@ -29,7 +30,10 @@ export class ApplicationView {
   @ApiProperty({ example: 'DE' }) readonly delegation!: string;
   @ApiProperty({ enum: ROLES }) readonly role!: string;
   @ApiProperty({ type: PersonView }) readonly person!: PersonView;
-  @ApiProperty({ ...nullableObject, description: '{ruleSetId, ruleSetVersion, passed, failures: [{rule, reason}]}' })
+  @ApiProperty({
+    ...nullableObject,
+    description: '{ruleSetId, ruleSetVersion, passed, failures: [{rule, reason}]}',
+  })
   readonly screening!: object | null;
   @ApiProperty({ ...nullableObject, description: '{number, validFrom, validTo, conditions}' })
   readonly badge!: object | null;
@@ -42,7 +46,8 @@ export class RuleSetView {
   @ApiProperty({ example: 'kg-2023-lto' }) readonly id!: string;
   @ApiProperty({ description: 'the latest version' }) readonly version!: number;
   @ApiProperty() readonly missionId!: string;
-  @ApiProperty({ type: 'object', description: '{country, kind, date}' }) readonly election!: object;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: '{country, kind, date}' })
+  readonly election!: object;
   @ApiProperty({ type: 'array', items: { type: 'object' } }) readonly rules!: object[];
 }
 

@@ -87,10 +87,7 @@ export class MissionsController {
     description:
       'all missions for the administrator, else those the caller holds a role in; oldest first, a page at a time',
   })
-  list(
-    @CurrentPrincipal() principal: Principal,
-    @Query() page: PageQuery,
-  ): Promise<Page<MissionSummary>> {
+  list(@CurrentPrincipal() principal: Principal, @Query() page: PageQuery): Promise<Page<MissionSummary>> {
     return this.queries.execute(new ListMissions(snapshotOf(principal), pageRequestOf(page)));
   }
 
