@@ -135,7 +135,10 @@ describe.each([
           'rules[1].kind',
         ]),
       );
-      expect(await get(secretariat, '/rule-sets').then((r) => r.body)).toEqual([]);
+      expect(await get(secretariat, '/rule-sets').then((r) => r.body)).toEqual({
+        items: [],
+        nextCursor: null,
+      });
     });
 
     it('publishes the Kyrgyz LTO call as data, and lists it', async () => {
@@ -145,7 +148,9 @@ describe.each([
       expect(response.body).toMatchObject({ id: ruleSet.id, streamVersion: '0', appended: true });
       const again = await post(secretariat, '/rule-sets', ruleSet);
       expect(again.body).toMatchObject({ appended: false });
-      await world.eventually(async () => expect((await get(analyst, '/rule-sets')).body).toEqual([ruleSet]));
+      await world.eventually(async () =>
+        expect((await get(analyst, '/rule-sets')).body).toEqual({ items: [ruleSet], nextCursor: null }),
+      );
     });
 
     it('keeps rule sets to the secretariat and the head of mission', async () => {
@@ -264,8 +269,8 @@ describe.each([
 
       const observers = await get(analyst, '/observers?delegation=DE&role=LTO&language=ru');
       expect(observers.status).toBe(200);
-      expect(observers.body.map((o: { applicationId: string }) => o.applicationId)).toEqual([annaId]);
-      expect((await get(analyst, '/observers?language=kk')).body).toEqual([]);
+      expect(observers.body.items.map((o: { applicationId: string }) => o.applicationId)).toEqual([annaId]);
+      expect((await get(analyst, '/observers?language=kk')).body).toEqual({ items: [], nextCursor: null });
       const badge = await get(analyst, '/badges/KG-LTO-0001');
       expect(badge.body).toMatchObject({
         applicationId: annaId,
@@ -314,7 +319,7 @@ describe.each([
       const view = await inStatus(annaId, 'revoked');
       expect(view.reason).toBe('breach of the code of conduct');
       expect(
-        (await get(analyst, '/observers')).body.map((o: { applicationId: string }) => o.applicationId),
+        (await get(analyst, '/observers')).body.items.map((o: { applicationId: string }) => o.applicationId),
       ).not.toContain(annaId);
       expect((await post(secretariat, `/applications/${annaId}/reinstate`)).status).toBe(422);
     });
@@ -481,7 +486,7 @@ describe.each([
       JSON.stringify(await world.dataSource.query(`SELECT t::text AS row FROM ${table} t`));
 
     it('is refused while the accreditation is in force', async () => {
-      const borisId = (await get(secretariat, '/applications?status=requested')).body[0].applicationId;
+      const borisId = (await get(secretariat, '/applications?status=requested')).body.items[0].applicationId;
       await post(secretariat, `/applications/${borisId}/grant`, {
         badgeNumber: 'KG-LTO-0002',
         validFrom: '2023-11-01T00:00:00Z',

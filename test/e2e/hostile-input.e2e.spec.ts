@@ -408,7 +408,10 @@ describe('hostile input on every write route (standalone)', () => {
       const detail = await world.http.get(mission).set(bearer(admin));
       expect(detail.body.delegations).toContainEqual({ country: 'AT', headOfDelegation: 'Мария Иванова' });
       expect(detail.body.staff).toContainEqual({ userId: ids.userId, roles: ['observer'] });
-      expect((await world.http.get(`${mission}/rule-sets`).set(bearer(admin))).body).toEqual([ruleSet]);
+      expect((await world.http.get(`${mission}/rule-sets`).set(bearer(admin))).body).toEqual({
+        items: [ruleSet],
+        nextCursor: null,
+      });
       for (const id of [submitted.body.id, importedRows.rows[0].applicationId])
         expect((await world.http.get(`${mission}/applications/${id}`).set(bearer(admin))).status).toBe(200);
     });

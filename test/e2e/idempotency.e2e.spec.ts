@@ -227,8 +227,9 @@ describe.each([
       expect(shown.person.givenName).toBe('Erika');
       // No application was made of the other passport.
       const listed = await world.http.get(api('/applications')).set(bearer(aigerim));
+      expect(listed.body.nextCursor).toBeNull();
       expect(
-        listed.body.filter((a: { person: { identityDocument?: { number: string } } }) =>
+        listed.body.items.filter((a: { person: { identityDocument?: { number: string } } }) =>
           a.person.identityDocument?.number.startsWith('E100000'),
         ),
       ).toHaveLength(1);

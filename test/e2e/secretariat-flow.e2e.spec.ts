@@ -113,7 +113,9 @@ describe.each([
     const response = await post(secretariat, '/rule-sets', ruleSet);
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ id: ruleSet.id, appended: true });
-    await world.eventually(async () => expect((await get(analyst, '/rule-sets')).body).toEqual([ruleSet]));
+    await world.eventually(async () =>
+      expect((await get(analyst, '/rule-sets')).body).toEqual({ items: [ruleSet], nextCursor: null }),
+    );
   });
 
   it('takes an application with the person sealed in the event', async () => {
@@ -161,7 +163,7 @@ describe.each([
     });
     expect(badge).toMatchObject({ applicationId: annaId, status: 'granted' });
     const observers = await get(analyst, '/observers?delegation=DE&language=ru');
-    expect(observers.body.map((o: { applicationId: string }) => o.applicationId)).toEqual([annaId]);
+    expect(observers.body.items.map((o: { applicationId: string }) => o.applicationId)).toEqual([annaId]);
     // Erasing is refused while the accreditation is in force.
     expect((await post(secretariat, `/persons/${annaPersonId}/erase`)).status).toBe(422);
   });
@@ -174,7 +176,7 @@ describe.each([
     expect((await inStatus(annaId, 'revoked')).reason).toBe('breach of the code of conduct');
     await world.eventually(async () =>
       expect(
-        (await get(analyst, '/observers')).body.map((o: { applicationId: string }) => o.applicationId),
+        (await get(analyst, '/observers')).body.items.map((o: { applicationId: string }) => o.applicationId),
       ).not.toContain(annaId),
     );
     expect((await post(secretariat, `/applications/${annaId}/reinstate`)).status).toBe(422);

@@ -151,8 +151,11 @@ describe('accreditation module (PGlite, buses)', () => {
       bus.execute(new PublishRuleSet({ missionId, ruleSet: kyrgyzstan2023LtoCall(otherMission) }, context())),
     ).rejects.toBeInstanceOf(InvalidRuleSet);
     const listed = await eventually(async () => {
-      const sets = await queries.execute(new ListRuleSets(missionId));
+      const { items: sets, nextCursor } = await queries.execute(
+        new ListRuleSets(missionId, { limit: 50, cursor: null }),
+      );
       if (sets.length < 2) throw new Error('not yet');
+      expect(nextCursor).toBeNull();
       return sets;
     });
     expect(listed.map((r) => r.id)).toEqual(['kg-2023-parliamentary-lto', 'kz-2021-parliamentary-documents']);
@@ -373,8 +376,10 @@ describe('accreditation module (PGlite, buses)', () => {
       'excluded-occupation',
       'must-be-non-partisan',
     ]);
-    const submitted = await queries.execute(new ListApplications(missionId, 'submitted'));
-    expect(submitted.map((a) => a.person.familyName)).toContain('Nowak');
+    const submitted = await queries.execute(
+      new ListApplications(missionId, 'submitted', { limit: 50, cursor: null }),
+    );
+    expect(submitted.items.map((a) => a.person.familyName)).toContain('Nowak');
   });
 
   it('rebuilt after an erasure, shows the person erased from the start', async () => {

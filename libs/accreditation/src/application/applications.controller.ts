@@ -35,6 +35,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IdempotentUploads, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { pageRequestOf, type Page } from '#platform';
 import type { PersonalData } from '../domain/application.js';
 import {
   GrantAccreditationCommand,
@@ -60,6 +61,7 @@ import {
   ScreenBody,
   SubmitApplicationBody,
 } from './requests.js';
+import { ApplicationPage } from './pages.js';
 import { READERS, WRITERS } from './roles.js';
 
 export const CSV_TYPE = 'text/csv';
@@ -247,13 +249,17 @@ export class ApplicationsController {
 
   @Get()
   @MissionRoles(...READERS)
-  @ApiOperation({ summary: "The mission's applications, by status" })
-  @ApiOkResponse({ schema: { type: 'array', items: { type: 'object' } } })
+  @ApiOperation({
+    summary: "The mission's applications, by status",
+    description:
+      'In the order they were submitted, a page at a time: pass nextCursor as cursor for the next.',
+  })
+  @ApiOkResponse({ type: ApplicationPage })
   async list(
     @Param('missionId') missionId: string,
     @Query() query: ApplicationsQuery,
-  ): Promise<ApplicationView[]> {
-    return this.queries.execute(new ListApplications(missionId, query.status));
+  ): Promise<Page<ApplicationView>> {
+    return this.queries.execute(new ListApplications(missionId, query.status, pageRequestOf(query)));
   }
 
   @Get(':applicationId')

@@ -3,7 +3,9 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MissionRoles } from '#auth';
+import { pageRequestOf, type Page } from '#platform';
 import { FindBadge, ListObservers, type ApplicationView } from './queries.js';
+import { ObserverPage } from './pages.js';
 import { ObserversQuery } from './requests.js';
 import { READERS } from './roles.js';
 
@@ -17,13 +19,25 @@ export class ObserversController {
   @MissionRoles(...READERS)
   @ApiOperation({
     summary: 'Accredited observers (badge granted or suspended), by delegation, role, language',
+    description: 'By family name, a page at a time: pass nextCursor as cursor for the next.',
   })
-  @ApiOkResponse({ schema: { type: 'array', items: { type: 'object' } } })
+  @ApiOkResponse({ type: ObserverPage })
   async observers(
     @Param('missionId') missionId: string,
     @Query() query: ObserversQuery,
-  ): Promise<ApplicationView[]> {
-    return this.queries.execute(new ListObservers(missionId, { ...query }));
+  ): Promise<Page<ApplicationView>> {
+    const { delegation, role, language } = query;
+    return this.queries.execute(
+      new ListObservers(
+        missionId,
+        {
+          ...(delegation !== undefined && { delegation }),
+          ...(role !== undefined && { role }),
+          ...(language !== undefined && { language }),
+        },
+        pageRequestOf(query),
+      ),
+    );
   }
 
   @Get('badges/:badgeNumber')

@@ -1,6 +1,7 @@
 /** What can be read of the accreditation context, as plain data (see commands.ts). */
 import { Query } from '@nestjs/cqrs';
 import type { ImportJobView } from './commands.js';
+import type { Page, PageRequest } from '#platform';
 import type { RuleSet } from '../domain/eligibility.js';
 import type { ApplicationStatus, ObserverRole } from '../domain/application.js';
 import type { EligibilityFailure } from '../domain/eligibility.js';
@@ -47,10 +48,11 @@ export type ApplicationView = {
   readonly updatedAt: string;
 };
 
-export class ListApplications extends Query<ApplicationView[]> {
+export class ListApplications extends Query<Page<ApplicationView>> {
   constructor(
     readonly missionId: string,
-    readonly status?: ApplicationStatus,
+    readonly status: ApplicationStatus | undefined,
+    readonly page: PageRequest,
   ) {
     super();
   }
@@ -65,7 +67,7 @@ export class GetApplication extends Query<ApplicationView> {
   }
 }
 
-export class ListObservers extends Query<ApplicationView[]> {
+export class ListObservers extends Query<Page<ApplicationView>> {
   constructor(
     readonly missionId: string,
     readonly filter: {
@@ -73,6 +75,7 @@ export class ListObservers extends Query<ApplicationView[]> {
       readonly role?: ObserverRole;
       readonly language?: string;
     },
+    readonly page: PageRequest,
   ) {
     super();
   }
@@ -87,8 +90,11 @@ export class FindBadge extends Query<ApplicationView> {
   }
 }
 
-export class ListRuleSets extends Query<RuleSet[]> {
-  constructor(readonly missionId: string) {
+export class ListRuleSets extends Query<Page<RuleSet>> {
+  constructor(
+    readonly missionId: string,
+    readonly page: PageRequest,
+  ) {
     super();
   }
 }

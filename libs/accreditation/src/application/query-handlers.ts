@@ -7,6 +7,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { NotFound, PERSONAL_DATA_VAULT, type PersonalDataVault } from '#event-sourcing';
+import { readPage, type Keyset, type Page } from '#platform';
 import type { RuleSet } from '../domain/eligibility.js';
 import {
   FindBadge,
@@ -25,6 +26,33 @@ import { badgeNumberOf } from '../domain/badge-number.js';
 /** Accredited: the badge is in force (a suspended observer is still accredited, but may not observe until reinstated). */
 const ACCREDITED = ['granted', 'suspended'];
 
+/** In the order they came in; an application submitted later is on a later page. */
+const APPLICATIONS_ORDER: Keyset<ApplicationRow> = {
+  list: 'applications',
+  keys: [
+    { sql: 'a.submitted_at', type: 'text', of: (row) => row.submittedAt },
+    { sql: 'a.application_id', type: 'text', of: (row) => row.applicationId },
+  ],
+};
+
+/**
+ * By delegation, then in the order they came in: names are sealed in the rows (erasure), so the
+ * database cannot order by them; a client sorts a page by name once it has it.
+ */
+const OBSERVERS_ORDER: Keyset<ApplicationRow> = {
+  list: 'observers',
+  keys: [
+    { sql: 'a.delegation', type: 'text', of: (row) => row.delegation },
+    { sql: 'a.submitted_at', type: 'text', of: (row) => row.submittedAt },
+    { sql: 'a.application_id', type: 'text', of: (row) => row.applicationId },
+  ],
+};
+
+const RULE_SETS_ORDER: Keyset<RuleSetRow> = {
+  list: 'rule-sets',
+  keys: [{ sql: 'r.rule_set_id', type: 'text', of: (row) => row.ruleSetId }],
+};
+
 @QueryHandler(ListApplications)
 export class ListApplicationsHandler implements IQueryHandler<ListApplications> {
   constructor(
@@ -32,12 +60,12 @@ export class ListApplicationsHandler implements IQueryHandler<ListApplications> 
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
-  async execute({ missionId, status }: ListApplications): Promise<ApplicationView[]> {
-    const rows = await this.rows.find({
-      where: { missionId, ...(status && { status }) },
-      order: { submittedAt: 'ASC', applicationId: 'ASC' },
-    });
-    return toViews(rows, this.vault);
+  execute({ missionId, status, page }: ListApplications): Promise<Page<ApplicationView>> {
+    const query = this.rows.createQueryBuilder('a').where('a.mission_id = :missionId', { missionId });
+    if (status) query.andWhere('a.status = :status', { status });
+    return readPage(query, APPLICATIONS_ORDER, { missionId, status: status ?? null }, page, (rows) =>
+      toViews(rows, this.vault),
+    );
   }
 }
 
@@ -62,7 +90,7 @@ export class ListObserversHandler implements IQueryHandler<ListObservers> {
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
-  async execute({ missionId, filter }: ListObservers): Promise<ApplicationView[]> {
+  execute({ missionId, filter, page }: ListObservers): Promise<Page<ApplicationView>> {
     const query = this.rows
       .createQueryBuilder('a')
       .where('a.mission_id = :missionId', { missionId })
@@ -70,22 +98,21 @@ export class ListObserversHandler implements IQueryHandler<ListObservers> {
     if (filter.delegation)
       query.andWhere('a.delegation = :delegation', { delegation: filter.delegation.toUpperCase() });
     if (filter.role) query.andWhere('a.role = :role', { role: filter.role });
-    const views = await toViews(await query.getMany(), this.vault);
-    // Languages and names are sealed in the rows: filtered and ordered once opened.
+    // Languages are sealed in the rows: a page's rows are opened, then filtered.
     const language = filter.language?.toLowerCase();
-    return views
-      .filter((view) => !language || view.person.languages.includes(language))
-      .sort(
-        (a, b) =>
-          byFamilyName(a.person.familyName, b.person.familyName) ||
-          (a.applicationId < b.applicationId ? -1 : a.applicationId > b.applicationId ? 1 : 0),
-      );
+    const scope = {
+      missionId,
+      delegation: filter.delegation?.toUpperCase() ?? null,
+      role: filter.role ?? null,
+      language: language ?? null,
+    };
+    return readPage(query, OBSERVERS_ORDER, scope, page, async (rows) =>
+      (await toViews(rows, this.vault)).map((view) =>
+        !language || view.person.languages.includes(language) ? view : null,
+      ),
+    );
   }
 }
-
-/** As Postgres ordered them: by family name, the erased (no name) last. */
-const byFamilyName = (a: string | null, b: string | null): number =>
-  a === b ? 0 : a === null ? 1 : b === null ? -1 : a.localeCompare(b);
 
 @QueryHandler(FindBadge)
 export class FindBadgeHandler implements IQueryHandler<FindBadge> {
@@ -105,9 +132,9 @@ export class FindBadgeHandler implements IQueryHandler<FindBadge> {
 export class ListRuleSetsHandler implements IQueryHandler<ListRuleSets> {
   constructor(@InjectRepository(RuleSetRow) private readonly rows: Repository<RuleSetRow>) {}
 
-  async execute({ missionId }: ListRuleSets): Promise<RuleSet[]> {
-    const rows = await this.rows.find({ where: { missionId }, order: { ruleSetId: 'ASC' } });
-    return rows.map((r) => r.ruleSet);
+  execute({ missionId, page }: ListRuleSets): Promise<Page<RuleSet>> {
+    const query = this.rows.createQueryBuilder('r').where('r.mission_id = :missionId', { missionId });
+    return readPage(query, RULE_SETS_ORDER, { missionId }, page, (rows) => rows.map((row) => row.ruleSet));
   }
 }
 

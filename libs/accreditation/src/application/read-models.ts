@@ -27,6 +27,8 @@ import { badgeNumberOf } from '../domain/badge-number.js';
 
 @Entity('accreditation_applications')
 @Index(['missionId', 'status'])
+// A page of the applications list is a range of this index (query-handlers.ts), however long the list.
+@Index(['missionId', 'submittedAt', 'applicationId'])
 @Index(['missionId', 'badgeNumber'])
 @Index(['missionId', 'personId'])
 export class ApplicationRow {

@@ -1,7 +1,7 @@
 /** The request bodies and query strings of the accreditation routes, checked by class-validator at the edge. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsCalendarDate, NestedObject } from '#platform';
+import { IsCalendarDate, NestedObject, PageQuery } from '#platform';
 import {
   ArrayMaxSize,
   buildMessage,
@@ -196,11 +196,11 @@ export class GrantBody {
   conditions?: string[];
 }
 
-export class ApplicationsQuery {
+export class ApplicationsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: ApplicationStatus;
 }
 
-export class ObserversQuery {
+export class ObserversQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'DE' })
   @IsOptional()
   @Matches(COUNTRY, { message: 'delegation must be an ISO 3166 alpha-2 code' })
