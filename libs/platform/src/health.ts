@@ -7,12 +7,15 @@ import type { ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Logger, Module, Optional, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
+  ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { EVENT_STORE, positionToString, type EventStore } from '#event-sourcing';
+import { ApiProblems } from './api-problems.js';
+import { ApiPublic } from './openapi.js';
 import { ProjectionHost, type ParkedEvents } from './projections.module.js';
 
 export type StoreKind = 'pglite' | 'postgres' | 'eventstoredb';
@@ -92,6 +95,9 @@ export class HealthController {
   ) {}
 
   @Get()
+  @ApiPublic()
+  @ApiOperation({ summary: 'Whether the platform serves: the event store answers, no projection is stuck' })
+  @ApiProblems(400, 413)
   @ApiOkResponse({
     type: HealthReport,
     description: 'the store answers (degraded: a projection has parked events)',

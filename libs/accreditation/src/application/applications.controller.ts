@@ -34,6 +34,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IdempotentUploads, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import type { PersonalData } from '../domain/application.js';
 import {
   GrantAccreditationCommand,
@@ -48,7 +49,7 @@ import {
   type WriteResult,
 } from './commands.js';
 import { overHttp } from './http-errors.js';
-import { GetApplication, ListApplications, type ApplicationView } from './queries.js';
+import { GetApplication, ListApplications } from './queries.js';
 import {
   AccreditationRequestBody,
   ApplicationsQuery,
@@ -60,6 +61,7 @@ import {
   SubmitApplicationBody,
 } from './requests.js';
 import { READERS, WRITERS } from './roles.js';
+import { ApplicationView } from './views.js';
 
 export const CSV_TYPE = 'text/csv';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -102,6 +104,7 @@ type UploadedList = { readonly buffer: Buffer; readonly mimetype: string; readon
 
 @ApiTags('accreditation')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/applications')
 export class ApplicationsController {
   constructor(
@@ -119,6 +122,7 @@ export class ApplicationsController {
       'from the mission and the identity document: the same person cannot apply twice to one mission.',
   })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async submit(
     @Param('missionId') missionId: string,
     @Body() body: SubmitApplicationBody,
@@ -161,6 +165,7 @@ export class ApplicationsController {
   @ApiConsumes('multipart/form-data', CSV_TYPE, XLSX_TYPE)
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiOkResponse({ type: ImportAnswer })
+  @ApiProblems(409, 413, 415, 422)
   async import(
     @Param('missionId') missionId: string,
     @UploadedFile() file: UploadedList | undefined,
@@ -188,7 +193,7 @@ export class ApplicationsController {
   @Get()
   @MissionRoles(...READERS)
   @ApiOperation({ summary: "The mission's applications, by status" })
-  @ApiOkResponse({ schema: { type: 'array', items: { type: 'object' } } })
+  @ApiOkResponse({ type: [ApplicationView] })
   async list(
     @Param('missionId') missionId: string,
     @Query() query: ApplicationsQuery,
@@ -199,7 +204,7 @@ export class ApplicationsController {
   @Get(':applicationId')
   @MissionRoles(...READERS)
   @ApiOperation({ summary: 'One application, with its person (blank once erased) and its latest screening' })
-  @ApiOkResponse({ schema: { type: 'object' } })
+  @ApiOkResponse({ type: ApplicationView })
   async get(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -215,6 +220,7 @@ export class ApplicationsController {
     description: 'The result names every rule that failed; a new screening is a new event.',
   })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async screen(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -233,6 +239,7 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Approve an application that passed screening' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async approve(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -252,6 +259,7 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Reject an application, with a reason' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async reject(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -266,6 +274,7 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Record the request to the host election body' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async request(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -288,6 +297,7 @@ export class ApplicationsController {
     description: 'Badge numbers are unique in a mission: a number another observer holds is refused (409).',
   })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async grant(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -316,6 +326,7 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Record that the host body refused accreditation' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async refuse(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -330,6 +341,7 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Suspend an accreditation in force' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async suspend(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -344,6 +356,7 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Reinstate a suspended accreditation while its badge is valid' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async reinstate(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -357,6 +370,7 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Revoke an accreditation, with a reason' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async revoke(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -371,6 +385,7 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Record that an accreditation expired (its badge is past validTo)' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async expire(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,

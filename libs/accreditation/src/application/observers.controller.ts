@@ -3,12 +3,15 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MissionRoles } from '#auth';
-import { FindBadge, ListObservers, type ApplicationView } from './queries.js';
+import { ApiProblems, BEARER_PROBLEMS } from '#platform';
+import { FindBadge, ListObservers } from './queries.js';
 import { ObserversQuery } from './requests.js';
 import { READERS } from './roles.js';
+import { ApplicationView } from './views.js';
 
 @ApiTags('accreditation')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId')
 export class ObserversController {
   constructor(private readonly queries: QueryBus) {}
@@ -18,7 +21,7 @@ export class ObserversController {
   @ApiOperation({
     summary: 'Accredited observers (badge granted or suspended), by delegation, role, language',
   })
-  @ApiOkResponse({ schema: { type: 'array', items: { type: 'object' } } })
+  @ApiOkResponse({ type: [ApplicationView] })
   async observers(
     @Param('missionId') missionId: string,
     @Query() query: ObserversQuery,
@@ -29,7 +32,7 @@ export class ObserversController {
   @Get('badges/:badgeNumber')
   @MissionRoles(...READERS)
   @ApiOperation({ summary: 'Whose badge this is, and whether it is in force' })
-  @ApiOkResponse({ schema: { type: 'object' } })
+  @ApiOkResponse({ type: ApplicationView })
   async badge(
     @Param('missionId') missionId: string,
     @Param('badgeNumber') badgeNumber: string,

@@ -10,14 +10,16 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
-import type { RuleSet } from '../domain/eligibility.js';
+import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { plainContext, PublishRuleSet } from './commands.js';
 import { overHttp } from './http-errors.js';
 import { ListRuleSets } from './queries.js';
 import { READERS, WRITERS } from './roles.js';
+import { RuleSetView } from './views.js';
 
 @ApiTags('accreditation')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/rule-sets')
 export class RuleSetsController {
   constructor(
@@ -34,8 +36,9 @@ export class RuleSetsController {
       'The body is the rule set as data: {id, version, missionId?, election: {country, kind, date}, rules: [...]}. ' +
       'A change is a new version; every problem of an invalid rule set is named (400).',
   })
-  @ApiBody({ schema: { type: 'object' } })
+  @ApiBody({ type: RuleSetView, description: 'missionId may be left out: the path names the mission' })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
   async publish(
     @Param('missionId') missionId: string,
     @Body() ruleSet: unknown,
@@ -47,8 +50,8 @@ export class RuleSetsController {
   @Get()
   @MissionRoles(...READERS)
   @ApiOperation({ summary: "The mission's rule sets, each at its latest version" })
-  @ApiOkResponse({ schema: { type: 'array', items: { type: 'object' } } })
-  async list(@Param('missionId') missionId: string): Promise<RuleSet[]> {
+  @ApiOkResponse({ type: [RuleSetView] })
+  async list(@Param('missionId') missionId: string): Promise<RuleSetView[]> {
     return this.queries.execute(new ListRuleSets(missionId));
   }
 }

@@ -1,7 +1,15 @@
 /** POST /api/v1/users and /users/{userId}/disable (platform administrator), GET /api/v1/users/me. */
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { CurrentPrincipal, PlatformAdmin } from '../auth.decorators.js';
 import type { Principal } from '../domain/roles.js';
@@ -47,6 +55,7 @@ export class CurrentUserView {
 
 @ApiTags('identity')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS)
 @Controller('users')
 export class UsersController {
   constructor(
@@ -56,7 +65,9 @@ export class UsersController {
 
   @Post()
   @PlatformAdmin()
+  @ApiOperation({ summary: 'Register a user account (platform administrator)' })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(403, 409, 413, 422)
   register(@Body() body: RegisterUserRequest, @Write() write: WriteContext): Promise<WriteReply> {
     return this.commands.execute(
       new RegisterUser(
@@ -69,7 +80,11 @@ export class UsersController {
   @Post(':userId/disable')
   @PlatformAdmin()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Disable a user account: its logins and live tokens are refused (platform administrator)',
+  })
   @ApiOkResponse({ type: WriteReply, description: 'disabled (or already disabled: appended is false)' })
+  @ApiProblems(403, 404, 409, 413, 422)
   disable(
     @Param('userId', new ParseUUIDPipe()) userId: string,
     @Body() body: DisableUserRequest,
@@ -84,6 +99,7 @@ export class UsersController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'Who the caller is, and their roles per mission' })
   @ApiOkResponse({ type: CurrentUserView })
   me(@CurrentPrincipal() principal: Principal): Promise<CurrentUser> {
     return this.queries.execute(new GetCurrentUser(snapshotOf(principal)));

@@ -6,9 +6,11 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import {
   commandContextOf,
   CurrentPrincipal,
@@ -52,6 +54,7 @@ const IdempotencyKey = () =>
 
 @ApiTags('missions')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS)
 @Controller('missions')
 export class MissionsController {
   constructor(
@@ -62,7 +65,9 @@ export class MissionsController {
   @Post()
   @PlatformAdmin()
   @IdempotencyKey()
+  @ApiOperation({ summary: 'Open a mission for an election (platform administrator)' })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(403, 409, 413, 422)
   open(@Body() body: OpenMissionRequest, @Write() write: WriteContext): Promise<WriteReply> {
     const missionId = write.newId('mission');
     const { kind, date, rounds } = body.election;
@@ -81,6 +86,7 @@ export class MissionsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'The missions the caller may see' })
   @ApiOkResponse({
     type: [MissionSummaryView],
     description: 'all missions for the administrator; else those the caller holds a role in',
@@ -92,7 +98,9 @@ export class MissionsController {
   @Get(':missionId')
   @MissionRoles(...MISSION_ROLES)
   @ApiParam({ name: 'missionId', format: 'uuid' })
+  @ApiOperation({ summary: 'One mission, with its delegations and staff' })
   @ApiOkResponse({ type: MissionDetailView })
+  @ApiProblems(403, 404)
   get(@MissionId() missionId: string, @CurrentPrincipal() principal: Principal): Promise<MissionDetail> {
     return this.queries.execute(new GetMission({ missionId }, snapshotOf(principal)));
   }
@@ -100,7 +108,9 @@ export class MissionsController {
   @Post(':missionId/delegations')
   @MissionRoles('secretariat')
   @IdempotencyKey()
+  @ApiOperation({ summary: 'Add a member-state delegation' })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(403, 404, 409, 413, 422)
   addDelegation(
     @MissionId() missionId: string,
     @Body() body: AddDelegationRequest,
@@ -117,7 +127,9 @@ export class MissionsController {
   @Delete(':missionId/delegations/:country')
   @MissionRoles('secretariat')
   @IdempotencyKey()
+  @ApiOperation({ summary: 'Remove a delegation' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(403, 404, 409, 413, 422)
   removeDelegation(
     @MissionId() missionId: string,
     @Param('country') country: string,
@@ -129,7 +141,9 @@ export class MissionsController {
   @Post(':missionId/staff')
   @MissionRoles('secretariat')
   @IdempotencyKey()
+  @ApiOperation({ summary: 'Grant a user a role on the mission staff' })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(403, 404, 409, 413, 422)
   grantRole(
     @MissionId() missionId: string,
     @Body() body: GrantStaffRoleRequest,
@@ -143,7 +157,9 @@ export class MissionsController {
   @Delete(':missionId/staff/:userId/roles/:role')
   @MissionRoles('secretariat')
   @IdempotencyKey()
+  @ApiOperation({ summary: "Withdraw a staff member's role" })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(403, 404, 409, 413, 422)
   withdrawRole(
     @MissionId() missionId: string,
     @Param('userId') userId: string,
@@ -159,7 +175,9 @@ export class MissionsController {
   @HttpCode(200)
   @MissionRoles('head_of_mission', 'secretariat')
   @IdempotencyKey()
+  @ApiOperation({ summary: 'Close the mission' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(403, 404, 409, 413, 422)
   close(
     @MissionId() missionId: string,
     @Body() body: CloseMissionRequest,
