@@ -7,7 +7,6 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { Response } from 'supertest';
 
 type Schema = Record<string, unknown>;
 type MediaType = { readonly schema?: Schema };
@@ -63,7 +62,16 @@ const routesOf = (document: OpenApiDocument) =>
 
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
 
-export type AnswerCheck = (method: string, url: string, response: Response) => void;
+/** An HTTP answer as supertest has it (and as the typed-client spec builds it from a fetch Response). */
+export type Answer = {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  /** The body parsed, for JSON media types. */
+  readonly body: unknown;
+  readonly text: string;
+};
+
+export type AnswerCheck = (method: string, url: string, response: Answer) => void;
 
 /** Checks answers against `document`; throws an Error naming the route and what the document says. */
 export const contractOf = (document: OpenApiDocument): AnswerCheck => {
