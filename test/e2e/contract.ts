@@ -129,7 +129,10 @@ export const contractOf = (document: OpenApiDocument): AnswerCheck => {
       if (response.text) throw new Error(`${where} with a body the OpenAPI document does not describe`);
       return;
     }
-    const content = documented.content[mediaType];
+    // A documented media type may carry parameters (`text/plain; version=0.0.4`): the type decides.
+    const content = Object.entries(documented.content).find(
+      ([type]) => type.split(';')[0].trim().toLowerCase() === mediaType,
+    )?.[1];
     if (!content)
       throw new Error(
         `${where}; the OpenAPI document says ${Object.keys(documented.content).join(', ')} for ${route.template}`,

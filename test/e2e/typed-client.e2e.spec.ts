@@ -11,6 +11,7 @@ import { kyrgyzstan2023LtoCall } from '#accreditation';
 import { localUrl } from '#platform';
 import { contractOf, type AnswerCheck, type OpenApiDocument } from './contract.js';
 import { startDistributed } from './distributed.js';
+import { noConflicts } from './fixtures.js';
 import { ADMIN, startStandalone, type World } from './harness.js';
 import type { components, paths } from './generated/observa-api.js';
 
@@ -144,7 +145,7 @@ describe.each([
           contacts: [{ kind: 'email', value: 'anna.schmidtbauer@example.org' }],
           languages: ['de', 'en', 'ru'],
           declarations: {
-            conflictsOfInterest: { 'member-of-parliament': false, 'party-membership': false },
+            conflictsOfInterest: noConflicts,
             documentsProvided: ['passport', 'photo'],
           },
         },
