@@ -40,7 +40,7 @@ export class Problem {
   readonly errors?: FieldProblem[];
 }
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503 | 504;
 
 const instance = '/api/v1/missions/5f0c2d1e-8a43-4b7e-9a51-2f8d3c6b1a90/applications';
 const correlationId = '8d2e1c47-3b5a-4f60-9e2d-7a1b0c9f4e21';
@@ -174,6 +174,19 @@ const STATUSES: Record<ProblemStatus, { readonly description: string; readonly e
       correlationId,
     },
   },
+  504: {
+    description:
+      'Distributed mode: the context process that does this did not answer in time; retry with the same Idempotency-Key.',
+    example: {
+      type: 'about:blank',
+      title: 'Gateway Timeout',
+      status: 504,
+      detail:
+        'The accreditation service did not answer within 5000 ms; retrying with the same Idempotency-Key is safe.',
+      instance,
+      correlationId,
+    },
+  },
 };
 
 /** One status as problem+json, with a description of what it means on this operation. */
@@ -197,4 +210,4 @@ export const ApiProblems = (...statuses: ProblemStatus[]) =>
   applyDecorators(...statuses.map((status) => ApiProblem(status)));
 
 /** Operations only the bearer of an access token may call: what the guard can answer before the route runs. */
-export const BEARER_PROBLEMS: readonly ProblemStatus[] = [400, 401, 500, 503];
+export const BEARER_PROBLEMS: readonly ProblemStatus[] = [400, 401, 500, 503, 504];

@@ -33,7 +33,14 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { IdempotentUploads, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import {
+  ApiIdempotencyKey,
+  IdempotentUploads,
+  MissionRoles,
+  Write,
+  WriteReply,
+  type WriteContext,
+} from '#auth';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import type { PersonalData } from '../domain/application.js';
 import {
@@ -123,6 +130,7 @@ export class ApplicationsController {
   })
   @ApiCreatedResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async submit(
     @Param('missionId') missionId: string,
     @Body() body: SubmitApplicationBody,
@@ -166,6 +174,7 @@ export class ApplicationsController {
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiOkResponse({ type: ImportAnswer })
   @ApiProblems(409, 413, 415, 422)
+  @ApiIdempotencyKey()
   async import(
     @Param('missionId') missionId: string,
     @UploadedFile() file: UploadedList | undefined,
@@ -221,6 +230,7 @@ export class ApplicationsController {
   })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async screen(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -240,6 +250,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Approve an application that passed screening' })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async approve(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -260,6 +271,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Reject an application, with a reason' })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async reject(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -275,6 +287,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Record the request to the host election body' })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async request(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -298,6 +311,7 @@ export class ApplicationsController {
   })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async grant(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -327,6 +341,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Record that the host body refused accreditation' })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async refuse(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -342,6 +357,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Suspend an accreditation in force' })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async suspend(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -357,6 +373,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Reinstate a suspended accreditation while its badge is valid' })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async reinstate(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -371,6 +388,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Revoke an accreditation, with a reason' })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async revoke(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -386,6 +404,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Record that an accreditation expired (its badge is past validTo)' })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async expire(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,

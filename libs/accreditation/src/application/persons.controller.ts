@@ -2,7 +2,7 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { ErasePersonCommand, plainContext } from './commands.js';
 import { overHttp } from './http-errors.js';
@@ -23,6 +23,7 @@ export class PersonsController {
   })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async erase(
     @Param('missionId') missionId: string,
     @Param('personId') personId: string,

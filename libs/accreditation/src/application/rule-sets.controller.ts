@@ -9,7 +9,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { plainContext, PublishRuleSet } from './commands.js';
 import { overHttp } from './http-errors.js';
@@ -39,6 +39,7 @@ export class RuleSetsController {
   @ApiBody({ type: RuleSetView, description: 'missionId may be left out: the path names the mission' })
   @ApiCreatedResponse({ type: WriteReply })
   @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async publish(
     @Param('missionId') missionId: string,
     @Body() ruleSet: unknown,

@@ -13,7 +13,7 @@ import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { CurrentPrincipal, PlatformAdmin } from '../auth.decorators.js';
 import type { Principal } from '../domain/roles.js';
-import { Write, WriteReply, type WriteContext } from '../write-context.js';
+import { ApiIdempotencyKey, Write, WriteReply, type WriteContext } from '../write-context.js';
 import { DisableUser, RegisterUser } from './commands.js';
 import { MIN_PASSWORD_LENGTH } from './password-policy.js';
 import { commandContextOf, snapshotOf } from './plain-request.js';
@@ -68,6 +68,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Register a user account (platform administrator)' })
   @ApiCreatedResponse({ type: WriteReply })
   @ApiProblems(403, 409, 413, 422)
+  @ApiIdempotencyKey()
   register(@Body() body: RegisterUserRequest, @Write() write: WriteContext): Promise<WriteReply> {
     return this.commands.execute(
       new RegisterUser(
@@ -85,6 +86,7 @@ export class UsersController {
   })
   @ApiOkResponse({ type: WriteReply, description: 'disabled (or already disabled: appended is false)' })
   @ApiProblems(403, 404, 409, 413, 422)
+  @ApiIdempotencyKey()
   disable(
     @Param('userId', new ParseUUIDPipe()) userId: string,
     @Body() body: DisableUserRequest,

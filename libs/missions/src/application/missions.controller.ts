@@ -4,7 +4,6 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -12,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import {
+  ApiIdempotencyKey,
   commandContextOf,
   CurrentPrincipal,
   MISSION_ROLES,
@@ -44,14 +44,6 @@ import {
 import { GetMission, ListMissions } from './queries.js';
 
 const MissionId = () => Param('missionId', new ParseUUIDPipe());
-const IdempotencyKey = () =>
-  ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'kept with the request it was first used for: the same request again gets the first answer and writes nothing; another request with the key gets 409',
-  });
-
 @ApiTags('missions')
 @ApiBearerAuth()
 @ApiProblems(...BEARER_PROBLEMS)
@@ -64,7 +56,7 @@ export class MissionsController {
 
   @Post()
   @PlatformAdmin()
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Open a mission for an election (platform administrator)' })
   @ApiCreatedResponse({ type: WriteReply })
   @ApiProblems(403, 409, 413, 422)
@@ -107,7 +99,7 @@ export class MissionsController {
 
   @Post(':missionId/delegations')
   @MissionRoles('secretariat')
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Add a member-state delegation' })
   @ApiCreatedResponse({ type: WriteReply })
   @ApiProblems(403, 404, 409, 413, 422)
@@ -126,7 +118,7 @@ export class MissionsController {
 
   @Delete(':missionId/delegations/:country')
   @MissionRoles('secretariat')
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Remove a delegation' })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(403, 404, 409, 413, 422)
@@ -140,7 +132,7 @@ export class MissionsController {
 
   @Post(':missionId/staff')
   @MissionRoles('secretariat')
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Grant a user a role on the mission staff' })
   @ApiCreatedResponse({ type: WriteReply })
   @ApiProblems(403, 404, 409, 413, 422)
@@ -156,7 +148,7 @@ export class MissionsController {
 
   @Delete(':missionId/staff/:userId/roles/:role')
   @MissionRoles('secretariat')
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: "Withdraw a staff member's role" })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(403, 404, 409, 413, 422)
@@ -174,7 +166,7 @@ export class MissionsController {
   @Post(':missionId/close')
   @HttpCode(200)
   @MissionRoles('head_of_mission', 'secretariat')
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Close the mission' })
   @ApiOkResponse({ type: WriteReply })
   @ApiProblems(403, 404, 409, 413, 422)
