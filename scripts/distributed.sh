@@ -13,7 +13,10 @@
 #      KAFKA_BROKERS (unset: the local broker on KAFKA_PORT, 19092, started here and stopped by `stop`
 #      only if this script started it), GATEWAY_PORT (3000), MISSIONS_GRPC_PORT (50051),
 #      ACCREDITATION_GRPC_PORT (50052), MISSIONS_OPS_PORT (3001), ACCREDITATION_OPS_PORT (3002),
-#      LOG_LEVEL (info), OBSERVA_RUN_DIR (data/distributed: pid files and logs), START_TIMEOUT (90 s).
+#      OBSERVA_KEK_FILE (data/distributed.kek: the accreditation process's key-encryption key),
+#      LOG_LEVEL (info), OBSERVA_RUN_DIR (data/distributed: pid files and logs, appended to across
+#      runs), START_TIMEOUT (90 s).
+# The local broker keeps its data across stop and start (deploy/kafka/kafka.sh); `kafka.sh wipe` empties it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -109,8 +112,10 @@ launch() {
   shift
   local entry
   entry="$(entry_of "$app")"
+  # Appended, never truncated: the log of the run before (a crash, a fault) is the evidence.
+  echo "---- distributed.sh: starting $app at $(date -u +%Y-%m-%dT%H:%M:%SZ) ----" >>"$(log_file "$app")"
   # setsid: the app outlives this script and a Ctrl-C in its terminal; exec keeps the pid.
-  (cd "$ROOT" && exec env "$@" LOG_LEVEL="$LOG_LEVEL" setsid node "$entry" </dev/null >"$(log_file "$app")" 2>&1) &
+  (cd "$ROOT" && exec env "$@" LOG_LEVEL="$LOG_LEVEL" setsid node "$entry" </dev/null >>"$(log_file "$app")" 2>&1) &
   echo $! >"$(pid_file "$app")"
 }
 
@@ -179,10 +184,10 @@ start() {
   launch missions DATABASE_URL="$DATABASE_URL" KAFKA_BROKERS="$KAFKA_BROKERS" \
     GRPC_URL="127.0.0.1:$MISSIONS_GRPC_PORT" PORT="$MISSIONS_OPS_PORT"
   launch accreditation DATABASE_URL="$DATABASE_URL" KAFKA_BROKERS="$KAFKA_BROKERS" \
-    GRPC_URL="127.0.0.1:$ACCREDITATION_GRPC_PORT" PORT="$ACCREDITATION_OPS_PORT"
+    OBSERVA_KEK_FILE="${OBSERVA_KEK_FILE:-$ROOT/data/distributed.kek}" GRPC_URL="127.0.0.1:$ACCREDITATION_GRPC_PORT" PORT="$ACCREDITATION_OPS_PORT"
   await_contexts
   for app in "${MISSING[@]+"${MISSING[@]}"}"; do
-    log "WARNING: $app is not running: its context module is not written yet ($(head -n 1 "$(log_file "$app")"))"
+    log "WARNING: $app is not running: its context module is not written yet ($(tail -n 1 "$(log_file "$app")"))"
   done
 
   # The gateway hosts identity: its user and login events go to the same store (never to Kafka).

@@ -2,12 +2,20 @@
 # Local Apache Kafka broker (KRaft, single combined broker+controller on loopback), no Docker.
 # Jars come from Maven Central via deploy/kafka/pom.xml.
 #
-#   bash deploy/kafka/kafka.sh fetch    # copy pinned jars into deploy/kafka/.jars
-#   bash deploy/kafka/kafka.sh start    # fresh data dir, format, start, wait, print KAFKA_BROKERS=...
-#   bash deploy/kafka/kafka.sh stop     # SIGTERM (30 s), then SIGKILL
-#   bash deploy/kafka/kafka.sh status   # exit 0 if the broker answers a Metadata request
+#   bash deploy/kafka/kafka.sh fetch       # copy pinned jars into deploy/kafka/.jars
+#   bash deploy/kafka/kafka.sh start       # start on the kept data (formatted on first start), wait,
+#                                          # print KAFKA_BROKERS=...
+#   bash deploy/kafka/kafka.sh stop        # SIGTERM (30 s), then SIGKILL
+#   bash deploy/kafka/kafka.sh status      # exit 0 if the broker answers a Metadata request
+#   bash deploy/kafka/kafka.sh wipe        # stop this script's broker and delete its data (topics,
+#                                          # messages, consumer offsets): the next start is a new cluster
+#   bash deploy/kafka/kafka.sh cluster-id  # print a new cluster id from Kafka's own storage tool
 #
-# Env: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093), KAFKA_DATA_DIR (/tmp/observa-kafka-$KAFKA_PORT),
+# The broker's data outlives stop and start: a relay's checkpoint in Postgres says "published up to
+# here", which holds only while the topics keep what was published. Only `wipe` deletes it.
+#
+# Env: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (19093),
+#      KAFKA_DATA_DIR (<repository>/data/kafka-$KAFKA_PORT: kept across starts, like the rest of data/),
 #      KAFKA_HEAP_OPTS (-Xmx512m -Xms256m), KAFKA_START_TIMEOUT (90), JAVA (java), MVN (mvn).
 set -euo pipefail
 
@@ -18,7 +26,7 @@ STAMP="$JARS_DIR/.stamp"
 
 PORT="${KAFKA_PORT:-19092}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
-DATA_DIR="${KAFKA_DATA_DIR:-/tmp/observa-kafka-$PORT}"
+DATA_DIR="${KAFKA_DATA_DIR:-$(cd "$SCRIPT_DIR/../.." && pwd)/data/kafka-$PORT}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xmx512m -Xms256m}"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 JAVA="${JAVA:-java}"
@@ -26,6 +34,7 @@ MVN="${MVN:-mvn}"
 HOST=127.0.0.1
 PID_FILE="$DATA_DIR/broker.pid"
 LOG_FILE="$DATA_DIR/broker.log"
+LOG_DIRS="$DATA_DIR/logs"
 
 log() { echo "kafka.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -99,7 +108,7 @@ our_pid() {
 
 check_data_dir() {
   case "$DATA_DIR" in
-    ""|"/"|"$HOME"|"$HOME/"|"/tmp"|"/tmp/") die "refusing to use KAFKA_DATA_DIR='$DATA_DIR' (it is wiped at start)";;
+    ""|"/"|"$HOME"|"$HOME/"|"/tmp"|"/tmp/") die "refusing to use KAFKA_DATA_DIR='$DATA_DIR' (wipe would delete it)";;
   esac
 }
 
@@ -143,11 +152,10 @@ start() {
 
   fetch
 
-  # A previous broker of ours on this data dir that no longer answers: stop it before wiping.
+  # A previous broker of ours on this data dir that no longer answers: stop it before starting another.
   if our_pid >/dev/null; then stop; fi
 
-  rm -rf "$DATA_DIR"
-  mkdir -p "$DATA_DIR/logs"
+  mkdir -p "$LOG_DIRS"
 
   cat >"$DATA_DIR/server.properties" <<EOF
 process.roles=broker,controller
@@ -158,7 +166,7 @@ advertised.listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$DATA_DIR/logs
+log.dirs=$LOG_DIRS
 num.partitions=3
 default.replication.factor=1
 min.insync.replicas=1
@@ -177,22 +185,29 @@ EOF
     -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS)
   local cp="$JARS_DIR/*"
 
-  # Random cluster id: 16 random bytes, base64url without padding (Kafka Uuid format).
-  local cluster_id
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
-
-  if ! "$JAVA" $HEAP_OPTS -cp "$cp" kafka.tools.StorageTool format \
-      --cluster-id "$cluster_id" --config "$DATA_DIR/server.properties" --standalone \
-      >"$DATA_DIR/format.log" 2>&1; then
-    cat "$DATA_DIR/format.log" >&2
-    die "storage format failed"
+  # Format only an empty folder: formatting one that holds data would refuse, and wiping it would
+  # lose what relays have already counted as published.
+  if [[ -f "$LOG_DIRS/meta.properties" ]]; then
+    log "keeping the data in $DATA_DIR (cluster $(sed -n 's/^cluster.id=//p' "$LOG_DIRS/meta.properties"))"
+  elif [[ -n "$(ls -A "$LOG_DIRS")" ]]; then
+    die "$LOG_DIRS holds files but no meta.properties: not a broker's data; move it away or run '$0 wipe'"
+  else
+    local cluster_id
+    cluster_id="$(new_cluster_id)"
+    if ! "$JAVA" $HEAP_OPTS -cp "$cp" kafka.tools.StorageTool format \
+        --cluster-id "$cluster_id" --config "$DATA_DIR/server.properties" --standalone \
+        >>"$DATA_DIR/format.log" 2>&1; then
+      cat "$DATA_DIR/format.log" >&2
+      die "storage format failed"
+    fi
+    log "formatted $LOG_DIRS for the new cluster $cluster_id"
   fi
 
   # setsid: detach from the caller's process group; bash -c writes its own pid, then execs java (same pid).
   # shellcheck disable=SC2086
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
     "$JAVA" $HEAP_OPTS "${jvm_opts[@]}" -cp "$cp" kafka.Kafka "$DATA_DIR/server.properties" \
-    </dev/null >"$LOG_FILE" 2>&1 &
+    </dev/null >>"$LOG_FILE" 2>&1 &
 
   local deadline=$((SECONDS + START_TIMEOUT)) pid=""
   while ((SECONDS < deadline)); do
@@ -214,6 +229,26 @@ EOF
   die "broker did not answer on $HOST:$PORT within ${START_TIMEOUT}s"
 }
 
+# Kafka's own generator (kafka-storage.sh random-uuid): its ids never begin with '-', which the
+# format command would read as an option.
+new_cluster_id() {
+  fetch
+  local id
+  id="$("$JAVA" $HEAP_OPTS -cp "$JARS_DIR/*" kafka.tools.StorageTool random-uuid 2>/dev/null | grep -E '^[A-Za-z0-9_-]{22}$' | tail -n 1)"
+  [[ -n "$id" ]] || die "kafka.tools.StorageTool random-uuid printed no cluster id"
+  echo "$id"
+}
+
+wipe() {
+  check_data_dir
+  if probe && ! our_pid >/dev/null; then
+    die "a broker answers on $HOST:$PORT that this script did not start on $DATA_DIR: not wiping"
+  fi
+  stop
+  rm -rf "$DATA_DIR"
+  log "wiped $DATA_DIR: the next start formats a new cluster"
+}
+
 status() {
   if probe; then
     echo "KAFKA_BROKERS=$HOST:$PORT"
@@ -228,5 +263,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 {fetch|start|stop|status}" >&2; exit 2 ;;
+  wipe) wipe ;;
+  cluster-id) new_cluster_id ;;
+  *) echo "usage: $0 {fetch|start|stop|status|wipe|cluster-id}" >&2; exit 2 ;;
 esac

@@ -53,7 +53,10 @@ type Store = 'pglite' | 'postgres';
 const applicationTemplate = (): string =>
   JSON.stringify({
     ...anna,
-    person: { ...anna.person, identityDocument: { ...anna.person.identityDocument, number: DOCUMENT_PLACEHOLDER } },
+    person: {
+      ...anna.person,
+      identityDocument: { ...anna.person.identityDocument, number: DOCUMENT_PLACEHOLDER },
+    },
   });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -88,6 +91,7 @@ const boot = async (store: Store, databaseUrl?: string): Promise<Booted> => {
     OBSERVA_DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     ...(store === 'postgres' && databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    OBSERVA_KEK_FILE: `${dataDir}.kek`,
   });
   const variables: Record<string, string> = {
     OBSERVA_ADMIN_EMAIL: ADMIN.email,

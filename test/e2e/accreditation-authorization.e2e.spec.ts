@@ -38,7 +38,15 @@ const STATES: readonly State[] = [
 ];
 
 /** What a case acts on: its mission, an application (and its person) in the state the route needs. */
-type Target = { mission: string; application: string; person: string; badge: string; n: number };
+type Target = {
+  mission: string;
+  application: string;
+  person: string;
+  badge: string;
+  n: number;
+  /** An import job of the mission. */
+  job: string;
+};
 
 type Route = {
   readonly name: string;
@@ -52,6 +60,8 @@ type Route = {
   readonly path: (t: Target) => string;
   readonly body?: (t: Target) => object | string;
   readonly contentType?: string;
+  /** Writes: what it writes is written after the answer (an import job). */
+  readonly inBackground?: boolean;
 };
 
 /** An applicant who passes the Kyrgyz LTO call; `n` makes the person (and so the application) new. */
@@ -114,11 +124,19 @@ const ROUTES: readonly Route[] = [
     name: 'POST applications/import',
     method: 'post',
     access: WRITERS,
-    success: 200,
+    success: 202,
     needs: 'none',
     path: (t) => api(t, '/applications/import'),
     body: (t) => csvOf(t.n),
     contentType: 'text/csv',
+    inBackground: true,
+  },
+  {
+    name: 'GET imports/:jobId',
+    method: 'get',
+    access: WRITERS,
+    success: 200,
+    path: (t) => api(t, `/imports/${t.job}`),
   },
   {
     name: 'GET applications',
@@ -193,6 +211,7 @@ const TEMPLATE: Target = {
   person: '{personId}',
   badge: '{badgeNumber}',
   n: 0,
+  job: '{jobId}',
 };
 
 describe.each(MODES)('accreditation authorization matrix (%s)', (_mode, start) => {
@@ -227,7 +246,7 @@ describe.each(MODES)('accreditation authorization matrix (%s)', (_mode, start) =
     const [submitted] = await world.store.readStream(applicationStream(application));
     const person = (submitted.data as { person: { personId: string } }).person.personId;
     const badge = `MX-${n}`;
-    const target = { mission, application, person, badge, n };
+    const target = { mission, application, person, badge, n, job: '' };
     if (state === 'submitted') return target;
     await ok(`${base}/${application}/screen`, { ruleSetId: RULE_SET });
     if (state === 'screened') return target;
@@ -292,6 +311,22 @@ describe.each(MODES)('accreditation authorization matrix (%s)', (_mode, start) =
         ).toBe(200),
       );
     }
+    // An import job of each mission, for the route that shows one.
+    for (const mission of missions.values()) {
+      const accepted = await call(
+        admin,
+        'post',
+        `/api/v1/missions/${mission}/applications/import`,
+        csvOf(900_000 + n++),
+        'text/csv',
+      );
+      expect(accepted.status).toBe(202);
+      for (const [key, target] of shared) if (key.startsWith(`${mission}:`)) target.job = accepted.body.id;
+      // Done before the cases count events.
+      await world.eventually(async () =>
+        expect((await call(admin, 'get', accepted.headers.location)).body.state).toBe('done'),
+      );
+    }
     // The guard reads roles from a projection: wait until every holder is a member of the own mission.
     for (const role of MISSION_ROLES)
       await world.eventually(async () =>
@@ -345,6 +380,10 @@ describe.each(MODES)('accreditation authorization matrix (%s)', (_mode, start) =
       expect({ status: response.status, detail: response.body?.detail }).toMatchObject({ status });
       const after = { events: await eventCount(), application: await streamLength() };
       if (!allowed) expect(after).toEqual(before);
+      else if (route.inBackground)
+        await world.eventually(async () => expect(await eventCount()).toBeGreaterThan(before.events), {
+          timeoutMs: 30_000,
+        });
       else if (route.method === 'post') expect(after.events).toBeGreaterThan(before.events);
     },
   );

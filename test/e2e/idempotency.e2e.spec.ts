@@ -15,6 +15,7 @@ import { missionStreamId } from '#missions';
 import { startDistributed } from './distributed.js';
 import { anna, CSV, HEADER, kazakhMission, kyrgyzMission } from './fixtures.js';
 import { bearer, startStandalone, type World } from './harness.js';
+import { importReport } from './import-jobs.js';
 
 const PROBLEM = /^application\/problem\+json/;
 const REPLAYED = 'idempotent-replayed';
@@ -226,8 +227,9 @@ describe.each([
       expect(shown.person.givenName).toBe('Erika');
       // No application was made of the other passport.
       const listed = await world.http.get(api('/applications')).set(bearer(aigerim));
+      expect(listed.body.nextCursor).toBeNull();
       expect(
-        listed.body.filter((a: { person: { identityDocument?: { number: string } } }) =>
+        listed.body.items.filter((a: { person: { identityDocument?: { number: string } } }) =>
           a.person.identityDocument?.number.startsWith('E100000'),
         ),
       ).toHaveLength(1);
@@ -284,19 +286,20 @@ describe.each([
           .set('content-type', 'text/csv')
           .send(body);
       const first = await csv(CSV, 'import-1');
-      expect(first.status).toBe(200);
-      expect(first.body).toMatchObject({ created: 2, refused: 1 });
+      expect(await importReport(world, aigerim, first)).toMatchObject({ created: 2, refused: 1 });
       const before = await events();
+      // The same key and file answer the same job, with its Location.
       const again = await csv(CSV, 'import-1');
-      expect(again.status).toBe(200);
+      expect(again.status).toBe(202);
       expect(again.body).toEqual(first.body);
+      expect(again.headers.location).toBe(first.headers.location);
       expect(again.headers[REPLAYED]).toBe('true');
       const multipart = await world.http
         .post(path)
         .set(bearer(aigerim))
         .set('idempotency-key', 'import-1')
         .attach('file', Buffer.from(CSV), { filename: 'observers.csv', contentType: 'text/csv' });
-      expect(multipart.status).toBe(200);
+      expect(multipart.status).toBe(202);
       expect(multipart.body).toEqual(first.body);
       const another = await csv(
         `${HEADER}\nIlse,Berg,1970-01-01,NL,passport,NL998877,,nl,LTO,NL,none,passport`,
@@ -307,8 +310,12 @@ describe.each([
       expect(await events()).toBe(before);
       // Another secretariat's import-1 is its own: the same file, run for real, finds the rows there.
       const bolots = await csv(CSV, 'import-1', bolot);
-      expect(bolots.status).toBe(200);
-      expect(bolots.body).toMatchObject({ created: 0, unchanged: 2, refused: 1 });
+      expect(bolots.body.id).not.toBe(first.body.id);
+      expect(await importReport(world, bolot, bolots)).toMatchObject({
+        created: 0,
+        unchanged: 2,
+        refused: 1,
+      });
     });
 
     it('erases a person once per key, and refuses the key for another person', async () => {

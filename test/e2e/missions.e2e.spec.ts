@@ -175,20 +175,22 @@ describe.each([
       expect(write.status).toBe(404);
       const list = await world.http.get('/api/v1/missions').set(bearer(dana.token));
       expect(list.status).toBe(200);
-      expect(list.body.map((m: { missionId: string }) => m.missionId)).toEqual([otherMissionId]);
+      expect(list.body.items.map((m: { missionId: string }) => m.missionId)).toEqual([otherMissionId]);
+      expect(list.body.nextCursor).toBeNull();
     });
 
     it('lists every mission to the administrator, and only their own to members', async () => {
       const all = await world.eventually(async () => {
         const body = (await world.http.get('/api/v1/missions').set(bearer(admin))).body;
-        expect(body).toHaveLength(2);
-        return body;
+        expect(body.items).toHaveLength(2);
+        expect(body.nextCursor).toBeNull();
+        return body.items;
       });
       expect(all.map((m: { missionId: string }) => m.missionId).sort()).toEqual(
         [missionId, otherMissionId].sort(),
       );
       const own = (await world.http.get('/api/v1/missions').set(bearer(bakyt.token))).body;
-      expect(own).toEqual([{ missionId, ...kyrgyzMission, status: 'open' }]);
+      expect(own).toEqual({ items: [{ missionId, ...kyrgyzMission, status: 'open' }], nextCursor: null });
     });
 
     it('tells a user who they are and where they hold roles', async () => {

@@ -126,10 +126,11 @@ describe.each([
         params: { path: { missionId } },
         ...as(secretariat),
       });
-      expect(data).toHaveLength(1);
+      expect(data?.items).toHaveLength(1);
       return data!;
     });
-    expect(ruleSets[0].rules.map((rule) => rule.kind)).toEqual(ruleSet.rules.map((rule) => rule.kind));
+    expect(ruleSets.nextCursor).toBeNull();
+    expect(ruleSets.items[0].rules.map((rule) => rule.kind)).toEqual(ruleSet.rules.map((rule) => rule.kind));
 
     const submitted = await api.POST('/api/v1/missions/{missionId}/applications', {
       params: { path: { missionId } },
@@ -229,5 +230,27 @@ describe.each([
     });
     expect(response.status).toBe(400);
     expect(error?.errors?.map((e) => e.field)).toEqual(['country']);
+  });
+
+  it('answers a list as a page, and names a bad page parameter', async () => {
+    const page = await api.GET('/api/v1/missions/{missionId}/applications', {
+      params: { path: { missionId }, query: { limit: 1 } },
+      ...as(secretariat),
+    });
+    expect(page.data?.items.map((application) => application.applicationId)).toEqual([applicationId]);
+    expect(page.data?.nextCursor).toBeNull();
+
+    const badLimit = await api.GET('/api/v1/missions/{missionId}/observers', {
+      params: { path: { missionId }, query: { limit: 0 } },
+      ...as(secretariat),
+    });
+    expect(badLimit.response.status).toBe(400);
+    expect(badLimit.error?.errors?.map((e) => e.field)).toEqual(['limit']);
+    const badCursor = await api.GET('/api/v1/missions', {
+      params: { query: { cursor: 'not a cursor' } },
+      ...as(admin),
+    });
+    expect(badCursor.response.status).toBe(400);
+    expect(badCursor.error?.errors?.map((e) => e.field)).toEqual(['cursor']);
   });
 });

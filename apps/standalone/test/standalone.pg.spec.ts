@@ -1,4 +1,6 @@
 /** The standalone app on a Postgres server (DATABASE_URL) instead of the embedded store. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -13,7 +15,11 @@ describe('standalone app on a Postgres server', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('observa_standalone');
-    const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'silent',
+      OBSERVA_KEK_FILE: join(tmpdir(), 'observa-kek', `${database.name}.kek`),
+    });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
     app = await createHttpApp(moduleRef, config);
     await app.listen(0, '127.0.0.1');

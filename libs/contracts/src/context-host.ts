@@ -1,7 +1,7 @@
 /**
  * A context in its own process (DESIGN.md §4, distributed): its module behind a gRPC server, its events
- * on the Postgres server at DATABASE_URL, published to Kafka by its relay, its projections fed from
- * Kafka. A Nest microservice, so the module's HTTP controllers are not served here; GET /health and
+ * on the Postgres server at DATABASE_URL, published to Kafka by its relay for other contexts; its
+ * projections of its own events fed from its store, those of other contexts' events from Kafka. A Nest microservice, so the module's HTTP controllers are not served here; GET /health and
  * /metrics are (operations-server.ts).
  */
 import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
@@ -16,6 +16,9 @@ import {
   createLogger,
   EventStoreModule,
   HealthModule,
+  kafkaLogCreator,
+  kafkaLogLevelFor,
+  type Logger,
   MetricsModule,
   PinoLoggerService,
   ReadModelsModule,
@@ -49,8 +52,13 @@ type Resolved = Required<
   Pick<ContextHostOptions, 'config' | 'kafka' | 'endpoint' | 'groupPrefix' | 'registry'>
 >;
 
-const kafkaOn = (brokers: readonly string[], clientId: string): Kafka =>
-  new kafkajs.Kafka({ clientId, brokers: [...brokers], logLevel: kafkajs.logLevel.ERROR });
+const kafkaOn = (brokers: readonly string[], clientId: string, logger: Logger): Kafka =>
+  new kafkajs.Kafka({
+    clientId,
+    brokers: [...brokers],
+    logLevel: kafkaLogLevelFor(logger),
+    logCreator: kafkaLogCreator(logger),
+  });
 
 const requireDistributedConfig = (config: AppConfig): void => {
   const problems = [
@@ -79,7 +87,12 @@ export class ContextHostModule {
         EventStoreModule.forRoot(options.config),
         ReadModelsModule,
         CqrsModule.forRoot(),
-        KafkaProjectionsModule.forRoot({ kafka: options.kafka, routing, groupPrefix: options.groupPrefix }),
+        KafkaProjectionsModule.forRoot({
+          kafka: options.kafka,
+          routing,
+          ownCategories: context.categories,
+          groupPrefix: options.groupPrefix,
+        }),
         RelayModule.forRoot({
           name: context.name,
           kafka: options.kafka,
@@ -124,16 +137,17 @@ export const contextHost = async (
   if (context.contracts) registry.register(context.name, context.contracts);
   if (context.errors) registerRemoteErrors(...context.errors);
   const endpoint = options.endpoint ?? contextEndpoint(context.name);
+  const logger = options.logger ?? new PinoLoggerService(createLogger({ level: options.config.logLevel }));
   const module = ContextHostModule.forRoot(context, {
     config: options.config,
-    kafka: options.kafka ?? kafkaOn(options.config.kafkaBrokers, `observa-${context.name}`),
+    kafka: options.kafka ?? kafkaOn(options.config.kafkaBrokers, `observa-${context.name}`, logger.pino),
     endpoint,
     groupPrefix: options.groupPrefix ?? `observa.${context.name}.`,
     registry,
   });
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
     ...grpcOptions(endpoint, options.grpcUrl),
-    logger: options.logger ?? new PinoLoggerService(createLogger({ level: options.config.logLevel })),
+    logger,
     abortOnError: false,
   });
   return new ContextHost(app, new OperationsServer(app));

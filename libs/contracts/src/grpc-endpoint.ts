@@ -10,7 +10,10 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 export const HEALTH_PACKAGE = 'grpc.health.v1';
 const HEALTH_PROTO = 'grpc/health/v1/health.proto';
 const MARKER = join('observa', 'common', 'v1', 'envelope.proto');
-/** Large query answers (lists) travel in one message; HTTP bodies are limited long before this. */
+/**
+ * A query's answer travels in one message. Lists answer a page at a time, and a page stops growing at
+ * PAGE_BYTES (4 MiB, libs/platform pages.ts) plus one item: under 12 MiB, whatever `limit` asks.
+ */
 const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 /** The repository's proto/ folder: OBSERVA_PROTO_DIR, else the nearest `proto/` above this file. */

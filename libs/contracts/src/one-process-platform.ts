@@ -5,6 +5,8 @@
  * contexts become `<name>-<run>`, so their topics and consumer groups on a shared broker are its own.
  */
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { IdentityModuleOptions } from '#auth';
 import { topicOf } from '#messaging';
@@ -26,6 +28,11 @@ export type OneProcessPlatformOptions = {
   readonly identity?: IdentityModuleOptions;
   readonly imports?: GatewayHostOptions['imports'];
   readonly http?: HttpAppOptions;
+  /**
+   * The key-encryption key of the contexts that keep personal data; by default a file per database
+   * under the temporary folder, so that a platform booted again on the same database finds it.
+   */
+  readonly kekFile?: string;
 };
 
 export type OneProcessPlatform = {
@@ -75,6 +82,13 @@ export const startOneProcessPlatform = async (
           DATABASE_URL: options.databaseUrl,
           KAFKA_BROKERS: options.kafkaBrokers,
           LOG_LEVEL: logLevel,
+          OBSERVA_KEK_FILE:
+            options.kekFile ??
+            join(
+              tmpdir(),
+              'observa-kek',
+              `${new URL(options.databaseUrl).pathname.slice(1) || 'postgres'}.kek`,
+            ),
         }),
         grpcUrl,
         endpoint,

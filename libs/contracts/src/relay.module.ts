@@ -1,7 +1,13 @@
 /**
  * The relay of a context's process (DESIGN.md §3): publishes the context's own stream categories to its
  * Kafka topic from the moment the app has bootstrapped until shutdown, picking up after a failure from
- * its checkpoint, and reports how far behind it is as observa_relay_lag_events.
+ * its checkpoint, and reports how far behind it is as observa_relay_lag_events and its state on /health.
+ *
+ * It heals by itself. A failure (the broker away) is retried with a growing pause, each start making
+ * the topics again if the broker lost them. Every few seconds it also asks the broker whether the
+ * topics still hold what it published (Relay.verifyTopics): a broker wiped while the relay had nothing
+ * to publish is found then, and the relay publishes its store again from the beginning for the
+ * consumers that lost it.
  */
 import {
   Inject,
@@ -16,8 +22,9 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, type EventStore } from '#event-sourcing';
-import { Relay, type TopicRouting } from '#messaging';
-import { Metrics } from '#platform';
+import { CheckpointMoved } from '#event-sourcing/projections';
+import { pause, PublishedEventsLost, Relay, type TopicRouting } from '#messaging';
+import { HealthParts, Metrics, type PartHealth } from '#platform';
 
 export type RelayHostOptions = {
   /** Names the checkpoint `relay:<name>`: one relay per name across all processes. */
@@ -25,66 +32,116 @@ export type RelayHostOptions = {
   readonly kafka: Kafka;
   readonly routing: TopicRouting;
   readonly categories: readonly string[];
-  readonly retryDelayMs?: number;
-  readonly lagIntervalMs?: number;
+  /** First and longest pause after a failure (1 s, 10 s). */
+  readonly retryDelayMs?: { readonly first: number; readonly longest: number };
+  /** How often the lag is counted and the topics checked (5 s). */
+  readonly checkIntervalMs?: number;
 };
 
 const RELAY = Symbol('Relay');
 const OPTIONS = Symbol('RelayHostOptions');
 
-const pause = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 @Injectable()
 export class RelayHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Relay');
   private readonly controller = new AbortController();
+  private run = new AbortController();
   private running?: Promise<void>;
-  private lagTimer?: NodeJS.Timeout;
+  private checkTimer?: NodeJS.Timeout;
+  private checking = false;
+  private relayState: PartHealth = { part: 'relay', status: 'degraded', reason: 'starting' };
+  private brokerState: PartHealth = { part: 'broker', status: 'degraded', reason: 'not asked yet' };
 
   constructor(
     @Inject(RELAY) private readonly relay: Relay,
     @Inject(OPTIONS) private readonly options: RelayHostOptions,
     @Inject(Metrics) private readonly metrics: Metrics,
-  ) {}
+    @Inject(HealthParts) parts: HealthParts,
+  ) {
+    parts.add(() => [this.brokerState, this.relayState]);
+  }
 
   onApplicationBootstrap(): void {
     this.running = this.keepRunning(this.controller.signal);
-    this.lagTimer = setInterval(() => void this.reportLag(), this.options.lagIntervalMs ?? 5000).unref();
+    this.checkTimer = setInterval(() => void this.check(), this.options.checkIntervalMs ?? 5000).unref();
+    void this.check();
     this.logger.log(
       `publishing ${this.options.categories.join(', ')} to ${this.options.routing.topicsOf(this.options.categories).join(', ')}`,
     );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.lagTimer);
+    clearInterval(this.checkTimer);
     this.controller.abort();
     await this.running;
     await this.relay.close();
   }
 
   private async keepRunning(signal: AbortSignal): Promise<void> {
+    const { first, longest } = this.options.retryDelayMs ?? { first: 1000, longest: 10_000 };
+    let delayMs = first;
     while (!signal.aborted) {
+      this.run = new AbortController();
       try {
-        await this.relay.start(signal);
+        this.relayState = { part: 'relay', status: 'ok' };
+        await this.relay.start(AbortSignal.any([signal, this.run.signal]));
+        delayMs = first; // the check stopped the run: the topics lost events
       } catch (error) {
         if (signal.aborted) return;
-        this.logger.error(
-          `relay ${this.options.name} failed; resuming from its checkpoint: ${String(error)}`,
+        if (error instanceof PublishedEventsLost || error instanceof CheckpointMoved) {
+          this.logger.warn(`relay ${this.options.name}: ${error.message}`);
+          delayMs = first;
+          continue;
+        }
+        this.relayState = {
+          part: 'relay',
+          status: 'degraded',
+          reason: `publishing failed, trying again: ${reasonOf(error)}`,
+        };
+        this.logger.warn(
+          `relay ${this.options.name} failed; resuming from its checkpoint in ${delayMs} ms: ${reasonOf(error)}`,
         );
-        await pause(this.options.retryDelayMs ?? 1000, signal);
+        await this.relay.close().catch(() => undefined);
+        await pause(delayMs, signal);
+        delayMs = Math.min(delayMs * 2, longest);
       }
     }
   }
 
-  private async reportLag(): Promise<void> {
+  /** The broker answers and still holds what was published; and how far behind the relay is. */
+  private async check(): Promise<void> {
+    // An unreachable broker can keep one check waiting longer than the interval: no pile-up.
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      await this.checkBrokerAndLag();
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async checkBrokerAndLag(): Promise<void> {
+    try {
+      await this.relay.verifyTopics();
+      this.brokerState = { part: 'broker', status: 'ok' };
+    } catch (error) {
+      if (error instanceof PublishedEventsLost) {
+        this.brokerState = { part: 'broker', status: 'ok' };
+        this.run.abort(); // keepRunning starts again from the forgotten checkpoint
+      } else {
+        this.brokerState = {
+          part: 'broker',
+          status: 'degraded',
+          reason: `the Kafka broker does not answer: ${reasonOf(error)}`,
+        };
+      }
+    }
     try {
       this.metrics.setRelayLag(await this.relay.lag());
     } catch {
-      // The next tick tries again; a failing store shows in /health and in the relay's own errors.
+      // The next tick tries again; a failing store shows in /health.
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The distributed mode end to end, on real components: a tiny Counter context in its own host (gRPC
- * server, Postgres server, relay to Kafka, projection fed from Kafka) behind a gateway that has only
+ * server, Postgres server, relay to Kafka, its own projection fed from its store) behind a gateway that has only
  * its controller. The same module also runs in-process, and both must answer alike.
  */
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -325,23 +325,25 @@ describe('a context in its own process behind the gateway (gRPC, Postgres, Kafka
     expect(retried.body).toEqual({ ...remote.body, appended: false });
   });
 
-  it('shows the command in the read model, fed through Kafka, to a query asked over gRPC', async () => {
+  it('shows the command in the read model, fed from the context’s own store, to a query asked over gRPC', async () => {
     const view = await eventually(async () => {
       const response = await request(gateway.getHttpServer()).get('/api/v1/tallies/t1');
       return response.status === 200 ? response.body : undefined;
     });
 
     expect(view).toEqual({ counterId: 't1', total: 2, askedBy: 'user-1' });
-    // Only the Kafka consumer keeps an inbox: the event came through the broker, not from the store.
-    const inbox = new pg.Client({ connectionString: databases[0].url });
-    await inbox.connect();
+    // A context's own view moves a checkpoint in its store (DESIGN.md §3): no broker, so no inbox.
+    const client = new pg.Client({ connectionString: databases[0].url });
+    await client.connect();
     try {
-      const { rows } = await inbox.query(
-        "SELECT count(*)::int AS n FROM observa_inbox WHERE consumer = 'tallies'",
+      const { rows } = await client.query(
+        "SELECT count(*)::int AS n FROM observa_checkpoints WHERE name = 'tallies'",
       );
       expect(rows[0].n).toBe(1);
+      const { rows: inbox } = await client.query("SELECT to_regclass('observa_inbox') IS NULL AS absent");
+      expect(inbox[0].absent).toBe(true);
     } finally {
-      await inbox.end();
+      await client.end();
     }
   });
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { DataFolderInUse, LOCK_FILE, lockDataFolder } from './data-folder-lock.js';
+import { DataFolderInUse, lockDataFolder, lockFileOf } from './data-folder-lock.js';
 import { openDatabase } from './database.js';
 
 /** The pid of a process that has ended. */
@@ -18,7 +18,10 @@ describe('the data folder lock', () => {
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'observa-lock-'));
   });
-  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(lockFileOf(dataDir), { force: true });
+  });
 
   it('refuses a second opener, naming the process that holds the folder', async () => {
     const release = await lockDataFolder(dataDir);
@@ -31,7 +34,7 @@ describe('the data folder lock', () => {
   it('refuses while another live process holds it', async () => {
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     try {
-      await writeFile(join(dataDir, LOCK_FILE), `${other.pid}\n`);
+      await writeFile(lockFileOf(dataDir), `${other.pid}\n`);
       await expect(lockDataFolder(dataDir)).rejects.toBeInstanceOf(DataFolderInUse);
     } finally {
       other.kill();
@@ -39,24 +42,29 @@ describe('the data folder lock', () => {
   });
 
   it('takes over the lock of a process that died without releasing it', async () => {
-    await writeFile(join(dataDir, LOCK_FILE), `${await deadPid()}\n`);
+    await writeFile(lockFileOf(dataDir), `${await deadPid()}\n`);
     const release = await lockDataFolder(dataDir);
-    expect(await readFile(join(dataDir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n`);
+    expect(await readFile(lockFileOf(dataDir), 'utf8')).toBe(`${process.pid}\n`);
     await release();
   });
 
   it('takes over a lock file that was never written whole', async () => {
-    await writeFile(join(dataDir, LOCK_FILE), '');
+    await writeFile(lockFileOf(dataDir), '');
     const release = await lockDataFolder(dataDir);
     await release();
-    await expect(stat(join(dataDir, LOCK_FILE))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stat(lockFileOf(dataDir))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('keeps a second embedded database off a folder that one has open, and lets it in once closed', async () => {
     const first = await openDatabase({ dataDir });
     try {
       await expect(openDatabase({ dataDir })).rejects.toBeInstanceOf(DataFolderInUse);
-      expect((await first.pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      // A whole database, catalogs and all: the lock lies beside the folder, so PGlite made a new one.
+      const { rows } = await first.pool.query(
+        "SELECT count(*)::int AS n FROM pg_class WHERE relname = 'pg_type'",
+      );
+      expect(rows).toEqual([{ n: 1 }]);
+      expect(await stat(lockFileOf(dataDir))).toBeTruthy();
     } finally {
       await first.close();
     }

@@ -2,11 +2,13 @@
  * One process per data folder. PGlite takes no lock of its own, and two processes writing one folder
  * each believe they own it: acknowledged writes of one are lost to the other. The lock is a file made
  * with O_EXCL holding the owner's pid; a lock whose process is gone (a crash, kill -9) is taken over.
+ * It lies beside the folder (`data` → `data.lock`), not in it: PGlite takes a folder with anything in
+ * it for a database it has made, and would not make a new one.
  */
 import { open, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 
-export const LOCK_FILE = 'observa.lock';
+export const lockFileOf = (dataDir: string): string => `${resolve(dataDir)}.lock`;
 
 export class DataFolderInUse extends Error {
   override readonly name = 'DataFolderInUse';
@@ -42,7 +44,7 @@ const ownerOf = async (path: string): Promise<number | undefined> => {
 
 /** Takes the folder's lock, or throws DataFolderInUse naming the process that holds it. Returns the release. */
 export const lockDataFolder = async (dataDir: string): Promise<() => Promise<void>> => {
-  const path = join(dataDir, LOCK_FILE);
+  const path = lockFileOf(dataDir);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const file = await open(path, 'wx', 0o600);

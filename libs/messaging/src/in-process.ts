@@ -5,28 +5,14 @@
  */
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '#event-sourcing';
-import {
-  ProjectionRunner,
-  type Projection,
-  type ProjectionRunnerOptions,
-} from '#event-sourcing/projections';
+import { ProjectionRunner, type Projection, type ProjectionRunnerOptions } from '#event-sourcing/projections';
 import type { EventTransport, Running } from './event-transport.js';
+import { pause } from './pause.js';
 
 export type InProcessTransportOptions = ProjectionRunnerOptions & {
   readonly retryDelayMs?: number;
   readonly onError?: (error: unknown, projection: Projection) => void;
 };
-
-const pause = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 
 export class InProcessTransport implements EventTransport {
   constructor(

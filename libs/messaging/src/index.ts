@@ -4,3 +4,4 @@ export * from './inbox.js';
 export * from './relay.js';
 export * from './kafka-consumer.js';
 export * from './in-process.js';
+export * from './pause.js';

@@ -1,7 +1,16 @@
 /**
  * The distributed transport: a consumer group per projection on the topics of its categories. Each
  * message is applied in ONE transaction with its inbox row, and only then is its offset committed.
- * A redelivered event finds its inbox row and changes nothing.
+ * A redelivered event finds its inbox row and changes nothing; a handler that throws rolls back
+ * everything it wrote, leaves the offset where it was, and the message comes again.
+ *
+ * Each consumer heals by itself: whenever kafkajs gives up (broker gone, group coordinator moved,
+ * topic deleted) the consumer is thrown away and a new one is made, after the topics are created
+ * again if the broker lost them, with a growing pause while the broker does not answer. A new
+ * consumer reads the group's committed offsets from the broker; where there are none (a new or
+ * wiped broker, a topic made again) or they point past the end, it starts from the beginning of what
+ * the topic holds (`fromBeginning`), never from its end, so nothing published is skipped. What it
+ * then reads again, the inbox drops.
  *
  * A message that cannot be decoded, or whose event the projection fails to apply for good, is parked
  * (observa_dead_letters, with the inbox row in the same transaction) after a copy has gone to the
@@ -9,7 +18,7 @@
  * transient failure (the database away, a serialization conflict) parks nothing: the transaction
  * rolls back, the offset stays, and the message comes again.
  */
-import type { Consumer, ConsumerConfig, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { categoryOf, decodeEvent, Upcasters, type RecordedEvent } from '#event-sourcing';
 import {
@@ -20,8 +29,9 @@ import {
   type DeadLetter,
   type Projection,
 } from '#event-sourcing/projections';
-import type { EventTransport, Running } from './event-transport.js';
+import type { EventTransport, FeedState, Running } from './event-transport.js';
 import { createInboxTable, receiveOnce } from './inbox.js';
+import { pause } from './pause.js';
 import { ensureTopics, TopicRouting } from './topics.js';
 
 export type KafkaTransportOptions = {
@@ -32,8 +42,12 @@ export type KafkaTransportOptions = {
   /** Consumer group = prefix + projection name. */
   readonly groupPrefix?: string;
   readonly upcasters?: Upcasters;
-  /** Passed to kafkajs (session timeout, retry, fetch waits...). */
+  /** Passed to kafkajs (session timeout, retry, fetch waits...); restarting is this transport's job. */
   readonly consumer?: Omit<ConsumerConfig, 'groupId'>;
+  /** First and longest pause between two attempts to consume (250 ms, 5 s). */
+  readonly retryDelayMs?: { readonly first: number; readonly longest: number };
+  /** Told each time a consumer fails, before the pause: for logs. */
+  readonly onError?: (error: unknown, projection: Projection) => void;
   /** Told of each message parked, once its transaction has committed. */
   readonly onParked?: (letter: DeadLetter) => void;
 };
@@ -43,42 +57,35 @@ export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
 
 type Delivery = { readonly topic: string; readonly partition: number; readonly message: KafkaMessage };
 
+/** Why kafkajs stopped a consumer, as its CRASH event reports it. */
+type Crash = { readonly payload: { readonly error: Error } };
+
 export class KafkaTransport implements EventTransport {
   private readonly upcasters: Upcasters;
+  private readonly feeds = new Map<string, KafkaFeed>();
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.upcasters = options.upcasters ?? new Upcasters();
   }
 
+  /** Resolves once the first consumer has joined its group, or has failed to (it keeps trying). */
   async start(projection: Projection): Promise<Running> {
-    const { kafka, routing } = this.options;
-    const topics = routing.topicsOf(projection.categories);
     await createInboxTable(this.options.dataSource);
     await createDeadLettersTable(this.options.dataSource);
-    await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopicOf)]);
-    const consumer = kafka.consumer({ ...this.options.consumer, groupId: this.groupOf(projection) });
     // Connected at the first dead letter: most consumers never need it.
-    const deadLetters = lazyProducer(kafka);
+    const deadLetters = lazyProducer(this.options.kafka);
     let stopping = false;
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topics, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachMessage: async (delivery) => {
-          await this.deliver(projection, delivery, deadLetters, () => stopping);
-          await commit(consumer, delivery.topic, delivery.partition, delivery.message);
-        },
-      });
-    } catch (error) {
-      await consumer.disconnect();
-      throw error;
-    }
+    const feed = new KafkaFeed(this.options, projection, this.groupOf(projection), (delivery) =>
+      this.deliver(projection, delivery, deadLetters, () => stopping),
+    );
+    this.feeds.set(projection.name, feed);
+    await feed.firstAttempt;
     return {
-      async stop() {
+      stop: async () => {
         stopping = true;
-        await consumer.disconnect();
+        await feed.stop();
         await deadLetters.disconnect();
+        if (this.feeds.get(projection.name) === feed) this.feeds.delete(projection.name);
       },
     };
   }
@@ -86,6 +93,28 @@ export class KafkaTransport implements EventTransport {
   /** The projection's consumer group, e.g. to reset its offsets. */
   groupOf(projection: Projection): string {
     return `${this.options.groupPrefix ?? ''}${projection.name}`;
+  }
+
+  states(): FeedState[] {
+    return [...this.feeds.values()].map((feed) => feed.state);
+  }
+
+  /**
+   * Messages on the projection's topics after the group's committed offsets (all of a partition
+   * where the group has committed nothing): what it has still to read. The broker has to answer.
+   */
+  async lagOf(projection: Projection): Promise<number> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      return await groupLag(
+        admin,
+        this.groupOf(projection),
+        this.options.routing.topicsOf(projection.categories),
+      );
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private async deliver(
@@ -177,6 +206,111 @@ const lazyProducer = (kafka: Kafka): LazyProducer => {
     },
   };
 };
+
+const groupLag = async (admin: Admin, groupId: string, topics: readonly string[]): Promise<number> => {
+  let lag = 0n;
+  for (const topic of topics) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    for (const { partition, high, low } of ends) {
+      const at = BigInt(committed?.partitions.find((c) => c.partition === partition)?.offset ?? '-1');
+      const from = at < BigInt(low) ? BigInt(low) : at;
+      if (BigInt(high) > from) lag += BigInt(high) - from;
+    }
+  }
+  return Number(lag);
+};
+
+/** One projection's consumer, made again whenever kafkajs gives up on it. */
+class KafkaFeed {
+  readonly firstAttempt: Promise<void>;
+  state: FeedState;
+  private readonly controller = new AbortController();
+  private readonly running: Promise<void>;
+  private attempted!: () => void;
+
+  constructor(
+    private readonly options: KafkaTransportOptions,
+    private readonly projection: Projection,
+    private readonly groupId: string,
+    private readonly deliver: (delivery: Delivery) => Promise<void>,
+  ) {
+    this.state = { part: `consumer:${projection.name}`, status: 'degraded', reason: 'joining its group' };
+    this.firstAttempt = new Promise((resolve) => (this.attempted = resolve));
+    this.running = this.keepConsuming(this.controller.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.running;
+  }
+
+  private async keepConsuming(signal: AbortSignal): Promise<void> {
+    const { first, longest } = this.options.retryDelayMs ?? { first: 250, longest: 5000 };
+    let delayMs = first;
+    while (!signal.aborted) {
+      try {
+        const crash = await this.consumeUntilCrash(signal);
+        if (signal.aborted) break;
+        throw crash;
+      } catch (error) {
+        this.attempted();
+        if (signal.aborted) break;
+        if (this.state.status === 'ok') delayMs = first; // it was consuming: a new failure, not the same one
+        this.state = {
+          ...this.state,
+          status: 'degraded',
+          reason: `consuming failed, trying again: ${describe(error)}`,
+        };
+        this.options.onError?.(error, this.projection);
+        await pause(delayMs, signal);
+        delayMs = Math.min(delayMs * 2, longest);
+      }
+    }
+    this.attempted();
+  }
+
+  /** Consumes until kafkajs gives up (resolves with why) or the signal aborts (resolves). */
+  private async consumeUntilCrash(signal: AbortSignal): Promise<Error | undefined> {
+    const { kafka, routing } = this.options;
+    const topics = routing.topicsOf(this.projection.categories);
+    await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopicOf)]);
+    const consumer = kafka.consumer({
+      ...this.options.consumer,
+      groupId: this.groupId,
+      retry: { ...this.options.consumer?.retry, restartOnFailure: async () => false },
+    });
+    let crashed!: (error: Error | undefined) => void;
+    const crash = new Promise<Error | undefined>((resolve) => (crashed = resolve));
+    const stopped = () => crashed(undefined);
+    consumer.on(consumer.events.CRASH, (event: Crash) => crashed(event.payload.error));
+    const joined = consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.state = { part: this.state.part, status: 'ok' };
+      this.attempted();
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async (delivery) => {
+          await this.deliver(delivery);
+          await commit(consumer, delivery.topic, delivery.partition, delivery.message);
+        },
+      });
+      // Removed again below: one signal serves every attempt of a day of reconnections.
+      signal.addEventListener('abort', stopped, { once: true });
+      if (signal.aborted) stopped();
+      return await crash;
+    } finally {
+      signal.removeEventListener('abort', stopped);
+      joined();
+      await consumer.disconnect().catch(() => undefined);
+    }
+  }
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 const commit = (consumer: Consumer, topic: string, partition: number, message: KafkaMessage): Promise<void> =>
   consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);

@@ -4,10 +4,17 @@ import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { RecordedEvent } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '#eventstore-postgres';
-import { createTestDatabase, newEvent, readYourWrites, testKafka, uniqueName, type TestDatabase } from '#testing';
+import {
+  createTestDatabase,
+  newEvent,
+  readYourWrites,
+  testKafka,
+  uniqueName,
+  type TestDatabase,
+} from '#testing';
 import { dataSourceOn } from '#event-sourcing/projections';
 import { decodeEvent } from '#event-sourcing';
-import { Relay, type RelayOptions } from './relay.js';
+import { PublishedEventsLost, Relay, type RelayOptions } from './relay.js';
 import { topicOf, TopicRouting, UnknownCategory } from './topics.js';
 
 type Received = { topic: string; key: string; headers: Record<string, string>; event: RecordedEvent };
@@ -234,5 +241,27 @@ describe('relay to Kafka', () => {
     await admin.disconnect();
     expect(offsets.flat().every((p) => p.high === '0')).toBe(true);
     expect(() => relayOf({ name: 'other', routing, categories: ['unrouted'] })).toThrow(UnknownCategory);
+  });
+
+  it('publishes its whole store again when its topic was deleted and made again (a wiped broker)', async () => {
+    const { c, routing } = world();
+    const streams = [c.mission, c.mission].map((cat) => `${cat}-${randomUUID()}`);
+    await appendInterleaved(streams, 3);
+    const relay = relayOf({ name: 'main', routing, categories: [c.mission] });
+    expect(await relay.runUntilCaughtUp()).toBe(6);
+    const [topic] = routing.topicsOf([c.mission]);
+
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] });
+    await admin.disconnect();
+    await expect(relay.verifyTopics()).rejects.toThrow(PublishedEventsLost);
+    await store.appendToStream(streams[0], [newEvent('SomethingHappened', { i: 3 })], 2n);
+
+    expect(await relay.runUntilCaughtUp()).toBe(7); // all of them, not the one appended since
+    const received = await consume(kafka, [topic], 7);
+    expect(received.map((r) => r.event.eventId).sort()).toEqual(
+      (await store.readAll({ maxCount: 100, categories: [c.mission] })).map((e) => e.eventId).sort(),
+    );
   });
 });

@@ -86,11 +86,16 @@ const untilLed = async (admin: Admin, topics: readonly string[], timeoutMs = 30_
   for (;;) {
     try {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
-      if (metadata.length === topics.length && metadata.every((t) => t.partitions.every((p) => p.leader >= 0))) return;
+      if (
+        metadata.length === topics.length &&
+        metadata.every((t) => t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no partition leaders after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`topics ${topics.join(', ')} have no partition leaders after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 };
@@ -113,7 +118,9 @@ export const ensureTopics = async (
         numPartitions: settings.numPartitions ?? -1,
         replicationFactor: settings.replicationFactor ?? -1,
       })),
-      waitForLeaders: true,
+      // kafkajs' own wait fails on "does not host this topic-partition", which a broker that has just
+      // started answers for a while; untilLed waits through it.
+      waitForLeaders: false,
     });
     await untilLed(admin, missing);
   } finally {

@@ -99,6 +99,11 @@ class Environment {
   @Satisfies('postgresUrl', isPostgresUrl, expected('a postgres:// or postgresql:// URL'))
   DATABASE_URL?: string;
 
+  /** The key-encryption key's file; made on first start. Required with DATABASE_URL where personal data is kept. */
+  @IsOptional()
+  @IsString()
+  OBSERVA_KEK_FILE?: string;
+
   @IsOptional()
   @IsIn([...LOG_LEVELS], expected(`one of ${LOG_LEVELS.join(', ')}`))
   LOG_LEVEL?: string;
@@ -142,6 +147,7 @@ const VARIABLES = [
   'PORT',
   'OBSERVA_DATA_DIR',
   'DATABASE_URL',
+  'OBSERVA_KEK_FILE',
   'LOG_LEVEL',
   'KAFKA_BROKERS',
   'OBSERVA_BODY_LIMIT',
@@ -156,6 +162,11 @@ export class AppConfig {
   readonly dataDir: string = './data';
   /** When set, the event store is this Postgres server instead of the embedded PGlite. */
   readonly databaseUrl?: string;
+  /**
+   * The file of the key that wraps every person key (personal data vault); unset, the embedded store
+   * keeps it next to its data folder (`<dataDir>.kek`).
+   */
+  readonly kekFile?: string;
   readonly logLevel: LogLevelName = 'info';
   readonly kafkaBrokers: readonly string[] = [];
   readonly bodyLimitBytes: number = 1024 * 1024;
@@ -208,6 +219,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     ...(raw.PORT && { port: Number(raw.PORT) }),
     ...(raw.OBSERVA_DATA_DIR && { dataDir: raw.OBSERVA_DATA_DIR }),
     ...(raw.DATABASE_URL && { databaseUrl: raw.DATABASE_URL }),
+    ...(raw.OBSERVA_KEK_FILE && { kekFile: raw.OBSERVA_KEK_FILE }),
     ...(raw.LOG_LEVEL && { logLevel: raw.LOG_LEVEL as LogLevelName }),
     ...(raw.KAFKA_BROKERS && { kafkaBrokers: raw.KAFKA_BROKERS.split(',').map((broker) => broker.trim()) }),
     ...(raw.OBSERVA_BODY_LIMIT && { bodyLimitBytes: parseByteSize(raw.OBSERVA_BODY_LIMIT) }),

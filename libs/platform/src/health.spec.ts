@@ -7,7 +7,8 @@ import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '#event-sourcing';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '#eventstore-postgres';
 import { loadConfig } from './config.js';
-import { HealthModule, STORE_DESCRIPTION } from './health.js';
+import { HealthModule, HealthParts, STORE_DESCRIPTION, type PartHealth } from './health.js';
+import { MetricsModule } from './metrics.js';
 import { createHttpApp } from './http-app.js';
 
 @Global()
@@ -77,6 +78,49 @@ describe('GET /health', () => {
         describe: 'pglite:memory://',
         error: 'the store failed to answer; the cause is logged',
       },
+    });
+  });
+});
+
+describe('GET /health where a relay and consumers run', () => {
+  let database: Database;
+  let app: INestApplication;
+  let broker: PartHealth = { part: 'broker', status: 'ok' };
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: 'memory://' });
+    await migrate(database.pool);
+    const moduleRef = await Test.createTestingModule({
+      imports: [GivenStoreModule.of(new PostgresEventStore(database.pool)), MetricsModule, HealthModule],
+    }).compile();
+    app = await createHttpApp(moduleRef, loadConfig({ LOG_LEVEL: 'silent' }));
+    await app.init();
+    app.get(HealthParts).add(() => [broker, { part: 'relay', status: 'ok' }]);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  it('lists their states and stays ok while they are', async () => {
+    const response = await request(app.getHttpServer()).get('/health');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      parts: [
+        { part: 'broker', status: 'ok' },
+        { part: 'relay', status: 'ok' },
+      ],
+    });
+  });
+
+  it('is degraded with the reason, still 200 since commands are served, while the broker is unreachable', async () => {
+    broker = { part: 'broker', status: 'degraded', reason: 'the Kafka broker does not answer: ECONNREFUSED' };
+    const response = await request(app.getHttpServer()).get('/health');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      status: 'degraded',
+      parts: [broker, { part: 'relay', status: 'ok' }],
     });
   });
 });

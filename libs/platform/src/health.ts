@@ -1,7 +1,10 @@
 /**
  * GET /health: 200 when the event store answers, 503 when it does not (for load balancers and probes).
  * A projection that has parked events makes the report `degraded`, still 200: the process serves,
- * and everything but the parked events is in its read models.
+ * and everything but the parked events is in its read models. The parts that move events (a relay,
+ * Kafka consumers) add their own state: while one of them cannot do its work (the broker unreachable)
+ * the answer is still 200, since commands and queries are served, but `status` is `degraded` and the
+ * part says why.
  */
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Logger, Module, Optional, Res } from '@nestjs/common';
@@ -16,6 +19,7 @@ import {
 import { EVENT_STORE, positionToString, type EventStore } from '#event-sourcing';
 import { ApiProblems } from './api-problems.js';
 import { ApiPublic } from './openapi.js';
+import { HealthParts, PartHealth } from './health-parts.js';
 import { ProjectionHost, type ParkedEvents } from './projections.module.js';
 
 export type StoreKind = 'pglite' | 'postgres' | 'eventstoredb';
@@ -62,6 +66,8 @@ export class HealthReport {
     description: 'the projections that are not ok (absent when all are)',
   })
   projections?: ProjectionHealth[];
+  @ApiPropertyOptional({ type: [PartHealth], description: 'present where a relay or consumers run' })
+  parts?: PartHealth[];
 }
 
 const projectionHealth = ({ projection, count, lastParkedAt }: ParkedEvents): ProjectionHealth => ({
@@ -92,6 +98,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STORE_DESCRIPTION) private readonly description: StoreDescription,
     @Optional() private readonly projections?: ProjectionHost,
+    @Optional() @Inject(HealthParts) private readonly parts?: HealthParts,
   ) {}
 
   @Get()
@@ -100,7 +107,7 @@ export class HealthController {
   @ApiProblems(400, 413)
   @ApiOkResponse({
     type: HealthReport,
-    description: 'the store answers (degraded: a projection has parked events)',
+    description: 'the store answers (degraded: a projection has parked events, or a part says why)',
   })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'the store does not answer' })
   async check(@Res() res: ServerResponse): Promise<void> {
@@ -112,6 +119,14 @@ export class HealthController {
   }
 
   private async report(): Promise<HealthReport> {
+    const store = await this.storeReport();
+    const parts = this.parts?.report() ?? [];
+    if (parts.length === 0) return store;
+    const degraded = store.status === 'ok' && parts.some((part) => part.status !== 'ok');
+    return { ...store, status: degraded ? 'degraded' : store.status, parts };
+  }
+
+  private async storeReport(): Promise<HealthReport> {
     const { kind, describe } = this.description;
     try {
       const [head, parked] = await Promise.all([
@@ -145,3 +160,5 @@ export class HealthController {
 /** Needs EVENT_STORE and STORE_DESCRIPTION from a global module of the app; reports projections when it has ProjectionHost. */
 @Module({ controllers: [HealthController] })
 export class HealthModule {}
+
+export { HealthParts, PartHealth } from './health-parts.js';

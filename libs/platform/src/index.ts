@@ -13,3 +13,4 @@ export * from './event-store.module.js';
 export * from './read-models.module.js';
 export * from './projections.module.js';
 export * from './kafka-projections.module.js';
+export * from './pages.js';

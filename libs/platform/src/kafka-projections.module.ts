@@ -1,61 +1,71 @@
 /**
- * The distributed variant of ProjectionsModule (DESIGN.md §4): the same ProjectionHost, fed through
- * Kafka — a consumer group per projection, each event applied with its inbox row in one transaction.
- * Contexts register their projections with ProjectionHost as they do standalone.
+ * The distributed variant of ProjectionsModule (DESIGN.md §3-4): the same ProjectionHost, with each
+ * projection fed by the path that keeps it closest to its events. A projection reading only the
+ * context's own categories is fed from the context's own event store, as standalone, so no broker
+ * stands between a context and its own views and they keep up while the broker is away. A projection
+ * reading another context's categories is fed from Kafka: a consumer group per projection, each event
+ * applied with its inbox row in one transaction. Contexts register their projections with
+ * ProjectionHost as they do standalone.
  */
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import type { Upcasters } from '#event-sourcing';
+import { EVENT_STORE, type EventStore, type Upcasters } from '#event-sourcing';
 import type { Projection } from '#event-sourcing/projections';
 import {
   EVENT_TRANSPORT,
   KafkaTransport,
   type EventTransport,
+  type FeedState,
   type KafkaTransportOptions,
   type Running,
   type TopicRouting,
 } from '#messaging';
-import { logParked, ProjectionHost } from './projections.module.js';
+import { inProcessTransport, logParked, ProjectionHost } from './projections.module.js';
 
 export type KafkaProjectionsOptions = {
   readonly kafka: Kafka;
   /** Must route every category a projection of this process reads. */
   readonly routing: TopicRouting;
+  /** The categories this context appends itself: projections reading only these are fed from the store. */
+  readonly ownCategories: readonly string[];
   /** Consumer group = prefix + projection name, e.g. `observa.missions.`. */
   readonly groupPrefix: string;
   readonly upcasters?: Upcasters;
   readonly consumer?: KafkaTransportOptions['consumer'];
-  /** How long a projection keeps trying to join its group at start-up (default 60 s). */
-  readonly startTimeoutMs?: number;
 };
 
-/**
- * A broker that has just created a topic may not lead its partitions yet ("This server does not host
- * this topic-partition"): starting is retried for a while rather than failing the whole process.
- */
-class PatientStart implements EventTransport {
+/** Own categories from the store, the rest from Kafka. */
+export class OwnStoreOrKafka implements EventTransport {
   private readonly logger = new Logger('Projections');
 
   constructor(
-    private readonly transport: EventTransport,
-    private readonly timeoutMs: number,
+    private readonly own: EventTransport,
+    private readonly kafka: KafkaTransport,
+    private readonly ownCategories: readonly string[],
   ) {}
 
-  async start(projection: Projection): Promise<Running> {
-    const deadline = Date.now() + this.timeoutMs;
-    for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5000)) {
-      try {
-        return await this.transport.start(projection);
-      } catch (error) {
-        if (Date.now() + delayMs > deadline) throw error;
-        this.logger.warn(
-          `${projection.name} could not join Kafka yet, trying again in ${delayMs} ms: ${String(error)}`,
-        );
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-      }
-    }
+  /** A projection that reads no category in particular reads everyone's: that comes through Kafka. */
+  readsOnlyOwn(projection: Projection): boolean {
+    return (
+      projection.categories.length > 0 &&
+      projection.categories.every((category) => this.ownCategories.includes(category))
+    );
+  }
+
+  start(projection: Projection): Promise<Running> {
+    const own = this.readsOnlyOwn(projection);
+    this.logger.log(`${projection.name} fed ${own ? 'from the event store' : 'from Kafka'}`);
+    return (own ? this.own : this.kafka).start(projection);
+  }
+
+  async lagOf(projection: Projection): Promise<number | undefined> {
+    return this.readsOnlyOwn(projection) ? undefined : this.kafka.lagOf(projection);
+  }
+
+  states(): FeedState[] {
+    return this.kafka.states();
   }
 }
 
@@ -68,15 +78,17 @@ export class KafkaProjectionsModule {
       providers: [
         {
           provide: EVENT_TRANSPORT,
-          inject: [getDataSourceToken()],
-          useFactory: (dataSource: DataSource) => {
-            new Logger('Projections').log(
-              `fed from Kafka, consumer groups ${options.groupPrefix}<projection>`,
-            );
-            return new PatientStart(
-              new KafkaTransport({ ...options, dataSource, onParked: logParked }),
-              options.startTimeoutMs ?? 60_000,
-            );
+          inject: [EVENT_STORE, getDataSourceToken()],
+          useFactory: (store: EventStore, dataSource: DataSource) => {
+            const logger = new Logger('Projections');
+            const kafka = new KafkaTransport({
+              ...options,
+              dataSource,
+              onParked: logParked,
+              onError: (error, projection) =>
+                logger.warn(`${projection.name} stopped consuming; joining again: ${String(error)}`),
+            });
+            return new OwnStoreOrKafka(inProcessTransport(store, dataSource), kafka, options.ownCategories);
           },
         },
         ProjectionHost,

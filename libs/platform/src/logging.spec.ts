@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { runWithCorrelationId } from './correlation.js';
-import { createLogger, PinoLoggerService } from './logging.js';
+import kafkajs from 'kafkajs';
+import { createLogger, kafkaLogCreator, kafkaLogLevelFor, PinoLoggerService } from './logging.js';
 
 const capture = (level: 'info' | 'trace' = 'trace') => {
   const lines: Record<string, unknown>[] = [];
@@ -61,5 +62,35 @@ describe('logs', () => {
     nest.log('Mapped {/health, GET} route', 'RouterExplorer');
     nest.log('Observa listening', 'Observa');
     expect(lines.map((line) => line.msg)).toEqual(['Observa listening']);
+  });
+});
+
+describe('kafkajs logs', () => {
+  it('come as our JSON lines, a refused connection that will be retried as a warning, not an error', async () => {
+    const { logger, lines } = capture('info');
+    const kafka = new kafkajs.Kafka({
+      clientId: 'logging-spec',
+      brokers: ['127.0.0.1:1'], // nothing listens there
+      retry: { retries: 0 },
+      logLevel: kafkaLogLevelFor(logger),
+      logCreator: kafkaLogCreator(logger),
+    });
+    await expect(kafka.producer().connect()).rejects.toThrow();
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.map((line) => line.level)).not.toContain('error');
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        name: 'observa',
+        context: expect.stringMatching(/^kafkajs:/),
+        msg: expect.stringMatching(/connect/i),
+      }),
+    );
+  });
+
+  it('say as much as the process log level asks', () => {
+    expect(kafkaLogLevelFor(capture('trace').logger)).toBe(kafkajs.logLevel.DEBUG);
+    expect(kafkaLogLevelFor(capture('info').logger)).toBe(kafkajs.logLevel.INFO);
+    expect(kafkaLogLevelFor(createLogger({ level: 'silent' }))).toBe(kafkajs.logLevel.NOTHING);
   });
 });

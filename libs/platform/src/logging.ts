@@ -1,5 +1,6 @@
 /** Structured JSON logs (pino), each line of a request carrying its correlation id; Nest logs through them too. */
 import type { LoggerService } from '@nestjs/common';
+import kafkajs, { type logCreator } from 'kafkajs';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevelName } from './config.js';
 import { currentCorrelationId, type Middleware } from './correlation.js';
@@ -107,3 +108,30 @@ export const requestLogMiddleware =
     });
     next();
   };
+
+const { logLevel: KafkaLevel } = kafkajs;
+
+/**
+ * kafkajs writes through the process's pino logger, one JSON line like every other. kafkajs reports
+ * each failed connection and each retry at ERROR, yet every one of them is retried (by kafkajs, or by
+ * the relay and consumers, which log at warn what they do about it): they are warnings here, and the
+ * protocol chatter below INFO is debug.
+ */
+export const kafkaLogCreator =
+  (logger: Logger): logCreator =>
+  () =>
+  ({ namespace, level, log }) => {
+    const { message, timestamp: _timestamp, logger: _kafkajs, ...fields } = log;
+    const pinoLevel = level <= KafkaLevel.WARN ? 'warn' : level === KafkaLevel.INFO ? 'info' : 'debug';
+    logger[pinoLevel]({ context: `kafkajs:${namespace}`, ...fields }, message);
+  };
+
+/** How much kafkajs should say for a pino level: its DEBUG (every request) only at trace. */
+export const kafkaLogLevelFor = (logger: Logger): number =>
+  logger.isLevelEnabled('trace')
+    ? KafkaLevel.DEBUG
+    : logger.isLevelEnabled('info')
+      ? KafkaLevel.INFO
+      : logger.isLevelEnabled('warn')
+        ? KafkaLevel.WARN
+        : KafkaLevel.NOTHING;

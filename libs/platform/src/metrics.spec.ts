@@ -64,6 +64,11 @@ describe('an instrumented event store', () => {
 });
 
 describe('lag gauges', () => {
+  it('export no relay lag where no relay runs (a gateway): 0 would claim a relay that is caught up', async () => {
+    const text = await new Metrics().render();
+    expect(text).not.toMatch(/observa_relay_lag_events/);
+  });
+
   it('show what other code sets', async () => {
     const metrics = new Metrics();
     metrics.setRelayLag(17);

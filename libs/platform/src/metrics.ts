@@ -1,6 +1,7 @@
 /** Prometheus metrics at GET /metrics: the process's own, appends to the store, and how far readers lag. */
 import { Controller, Get, Global, Header, Module } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { HealthParts } from './health-parts.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ApiProblems } from './api-problems.js';
 import { ApiPublic } from './openapi.js';
@@ -35,11 +36,8 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
-  readonly relayLag = new Gauge({
-    name: 'observa_relay_lag_events',
-    help: 'Events in the store that the relay has not yet published.',
-    registers: [this.registry],
-  });
+  /** Registered by the first relay that reports: a process without a relay exports no relay lag. */
+  private relayLag?: Gauge;
   readonly projectionLag = new Gauge<'projection'>({
     name: 'observa_projection_lag_events',
     help: 'Events a projection has still to apply.',
@@ -59,6 +57,11 @@ export class Metrics {
   }
 
   setRelayLag(events: number): void {
+    this.relayLag ??= new Gauge({
+      name: 'observa_relay_lag_events',
+      help: 'Events in the store that the relay has not yet published.',
+      registers: [this.registry],
+    });
     this.relayLag.set(events);
   }
 
@@ -156,11 +159,11 @@ export class MetricsController {
   }
 }
 
-/** `Metrics` is injectable everywhere, for whoever has a lag to report. */
+/** `Metrics` and `HealthParts` are injectable everywhere, for whoever has a lag or a state to report. */
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [{ provide: Metrics, useFactory: () => new Metrics() }],
-  exports: [Metrics],
+  providers: [{ provide: Metrics, useFactory: () => new Metrics() }, HealthParts],
+  exports: [Metrics, HealthParts],
 })
 export class MetricsModule {}

@@ -31,6 +31,7 @@ import {
   type ReplayOutcome,
 } from '#event-sourcing/projections';
 import { EVENT_TRANSPORT, InProcessTransport, type EventTransport, type Running } from '#messaging';
+import { HealthParts } from './health-parts.js';
 import { Metrics } from './metrics.js';
 
 // A scrape counts rows: past this many, "at least" is all a dashboard needs (the relay counts to the same).
@@ -66,15 +67,21 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
     metrics: Metrics,
     @Optional() @Inject(FEED_PROJECTIONS) private readonly feed: boolean = true,
+    @Optional() @Inject(HealthParts) parts?: HealthParts,
   ) {
     metrics.refreshOnScrape(async () => {
-      for (const projection of this.projections.values())
-        metrics.setProjectionLag(projection.name, await this.lagOf(projection));
+      const lags = await Promise.allSettled(
+        [...this.projections.values()].map(async (p) => [p.name, await this.lagOf(p)] as const),
+      );
+      // A Kafka-fed lag the broker cannot tell now keeps its last value; /health says why.
+      for (const lag of lags) if (lag.status === 'fulfilled') metrics.setProjectionLag(...lag.value);
     });
     metrics.refreshOnScrape(async () => {
       const parked = new Map((await this.parked()).map((p) => [p.projection, p.count]));
       for (const name of this.projections.keys()) metrics.setParkedEvents(name, parked.get(name) ?? 0);
     });
+    const states = transport.states?.bind(transport);
+    if (states) parts?.add(() => (this.feed ? states() : []));
   }
 
   /** The registered projections that have parked events, and how many. */
@@ -121,8 +128,14 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     return replayDeadLetters(this.dataSource, this.projectionNamed(name));
   }
 
-  /** Events of the projection's categories after its checkpoint (counted up to LAG_COUNTED_UP_TO). */
+  /**
+   * What the projection has still to apply, by the checkpoint it really moves: its transport's count
+   * when it has one (a Kafka consumer group's lag), else the events of its categories after its
+   * checkpoint in the store (counted up to LAG_COUNTED_UP_TO).
+   */
   async lagOf(projection: Projection): Promise<number> {
+    const counted = await this.transport.lagOf?.(projection);
+    if (counted !== undefined) return Math.min(counted, LAG_COUNTED_UP_TO);
     await createCheckpointsTable(this.dataSource);
     const after = await loadCheckpoint(this.dataSource, projection.name);
     return this.store.countEvents({ after, categories: projection.categories, atMost: LAG_COUNTED_UP_TO });
@@ -167,18 +180,21 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
   }
 }
 
+/** Projections read the store directly, with checkpoints; one that fails is retried from its checkpoint. */
+export const inProcessTransport = (store: EventStore, dataSource: DataSource): EventTransport =>
+  new InProcessTransport(store, dataSource, {
+    retryDelayMs: 1000,
+    onParked: logParked,
+    onError: (error, projection) =>
+      new Logger('Projections').error(
+        `${projection.name} failed; retrying from its checkpoint: ${String(error)}`,
+      ),
+  });
+
 const inProcess: Provider = {
   provide: EVENT_TRANSPORT,
   inject: [EVENT_STORE, getDataSourceToken()],
-  useFactory: (store: EventStore, dataSource: DataSource) =>
-    new InProcessTransport(store, dataSource, {
-      retryDelayMs: 1000,
-      onParked: logParked,
-      onError: (error, projection) =>
-        new Logger('Projections').error(
-          `${projection.name} failed; retrying from its checkpoint: ${String(error)}`,
-        ),
-    }),
+  useFactory: inProcessTransport,
 };
 
 @Module({})

@@ -3,3 +3,4 @@ export * from './postgres.js';
 export * from './event-store-contract.js';
 export * from './kafka.js';
 export * from './read-your-writes.js';
+export * from './disk-scan.js';

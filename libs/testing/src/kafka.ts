@@ -71,3 +71,49 @@ export const testKafka = async (clientId = 'observa-test'): Promise<Kafka> =>
  * `prefix` then 8 hex digits, no dash, so it is also a valid category.
  */
 export const uniqueName = (prefix: string): string => `${prefix}${randomBytes(4).toString('hex')}`;
+
+/**
+ * A broker of the test's own, to stop, wipe and start again: deploy/kafka/kafka.sh on
+ * KAFKA_BREAKABLE_PORT (29092; controller on the next port), never the shared broker of KAFKA_BROKERS.
+ */
+export class BreakableBroker {
+  readonly port = Number(process.env.KAFKA_BREAKABLE_PORT ?? 29092);
+  readonly brokers = [`127.0.0.1:${this.port}`];
+
+  constructor() {
+    const shared = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
+    if (shared.split(',').some((b) => b.trim().endsWith(`:${this.port}`)))
+      throw new Error(`KAFKA_BREAKABLE_PORT ${this.port} is the shared broker's port: choose another`);
+  }
+
+  /** Runs `kafka.sh <command>` (start, stop, wipe, status, cluster-id); its stdout. */
+  async run(command: string): Promise<string> {
+    const root = repositoryRoot();
+    const { stdout } = await promisify(execFile)('bash', [join(root, SCRIPT), command], {
+      cwd: root,
+      timeout: 180_000,
+      env: {
+        ...process.env,
+        KAFKA_PORT: String(this.port),
+        KAFKA_CONTROLLER_PORT: String(this.port + 1),
+      },
+    });
+    return stdout;
+  }
+
+  start = () => this.run('start');
+  stop = () => this.run('stop');
+  wipe = () => this.run('wipe');
+
+  /** A kafkajs client on it that gives up quickly, so that tests see failures within seconds. */
+  client(clientId: string): Kafka {
+    return new KafkaClient({
+      clientId,
+      brokers: this.brokers,
+      connectionTimeout: 1000,
+      retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 },
+      logLevel:
+        logLevel[(process.env.KAFKAJS_LOG_LEVEL ?? 'NOTHING') as keyof typeof logLevel] ?? logLevel.NOTHING,
+    });
+  }
+}

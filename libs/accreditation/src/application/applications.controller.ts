@@ -2,7 +2,7 @@
  * /missions/:missionId/applications: an observer application from submission to accreditation and its
  * end, and the bulk import of applications from the CSV and XLSX lists secretariats keep.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   Body,
   Controller,
@@ -23,8 +23,9 @@ import {
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
-import type { Observable } from 'rxjs';
+import { tap, type Observable } from 'rxjs';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
@@ -41,7 +42,7 @@ import {
   WriteReply,
   type WriteContext,
 } from '#auth';
-import { ApiProblems, BEARER_PROBLEMS } from '#platform';
+import { ApiProblems, BEARER_PROBLEMS, pageRequestOf, type Page } from '#platform';
 import type { PersonalData } from '../domain/application.js';
 import {
   GrantAccreditationCommand,
@@ -52,7 +53,7 @@ import {
   TakeApplicationStep,
   type ApplicationStep,
   type ImportFormat,
-  type ImportReport,
+  type ImportJobView,
   type WriteResult,
 } from './commands.js';
 import { overHttp } from './http-errors.js';
@@ -62,11 +63,12 @@ import {
   ApplicationsQuery,
   ApproveBody,
   GrantBody,
-  ImportAnswer,
+  ImportJobAnswer,
   ReasonBody,
   ScreenBody,
   SubmitApplicationBody,
 } from './requests.js';
+import { ApplicationPage } from './pages.js';
 import { READERS, WRITERS } from './roles.js';
 import { ApplicationView } from './views.js';
 
@@ -74,6 +76,19 @@ export const CSV_TYPE = 'text/csv';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** A list of a few thousand observers is far below this. */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
+/**
+ * What multer reads of a multipart upload: one file, in `file`, and nothing else of any size (a text
+ * field is not buffered past a kilobyte, nor a part past the few an upload has); past these, 400 at once.
+ */
+const UPLOAD_LIMITS = {
+  fileSize: MAX_IMPORT_BYTES,
+  files: 1,
+  fields: 8,
+  fieldSize: 1024,
+  fieldNameSize: 100,
+  parts: 9,
+  headerPairs: 50,
+};
 
 const formatOf = (mediaType: string | undefined, fileName?: string): ImportFormat | undefined => {
   const type = (mediaType ?? '').split(';')[0].trim().toLowerCase();
@@ -84,6 +99,26 @@ const formatOf = (mediaType: string | undefined, fileName?: string): ImportForma
   if (name.endsWith('.xlsx')) return 'xlsx';
   return undefined;
 };
+
+/** An upload's body: the file and the multipart framing around it. */
+const MAX_UPLOAD_BYTES = MAX_IMPORT_BYTES + 64 * 1024;
+
+/**
+ * A body that declares more than an upload may be is refused before a byte of it is read: multer,
+ * once a limit is hit, answers only after draining the rest of the request.
+ */
+@Injectable()
+class DeclaredUploadSize implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<IncomingMessage>();
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > MAX_UPLOAD_BYTES)
+      throw new PayloadTooLargeException(
+        `the upload declares ${declared} bytes; a file of at most ${MAX_IMPORT_BYTES} bytes is taken`,
+      );
+    return next.handle();
+  }
+}
 
 /**
  * Reads the raw body of a text/csv or XLSX request (the app parses only JSON bodies itself) into
@@ -104,6 +139,27 @@ class RawListBody implements NestInterceptor {
     }
     request.body = Buffer.concat(chunks);
     return next.handle();
+  }
+}
+
+/**
+ * The import's answer names its job in `Location`, also when the answer is replayed for the same
+ * Idempotency-Key (this runs outside IdempotentUploads, so it sees both).
+ */
+@Injectable()
+class JobLocation implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<IncomingMessage & { originalUrl?: string }>();
+    const response = http.getResponse<ServerResponse>();
+    return next.handle().pipe(
+      tap((job) => {
+        const id = (job as Partial<ImportJobView> | undefined)?.id;
+        if (typeof id !== 'string') return;
+        const path = (request.originalUrl ?? request.url ?? '').split('?')[0];
+        response.setHeader('location', path.replace(/\/applications\/import\/?$/, `/imports/${id}`));
+      }),
+    );
   }
 }
 
@@ -153,11 +209,13 @@ export class ApplicationsController {
   }
 
   @Post('import')
-  @HttpCode(200)
+  @HttpCode(202)
   @MissionRoles(...WRITERS)
   @UseInterceptors(
-    FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } }),
+    DeclaredUploadSize,
+    FileInterceptor('file', { limits: UPLOAD_LIMITS }),
     RawListBody,
+    JobLocation,
     IdempotentUploads,
   )
   @ApiOperation({
@@ -167,20 +225,32 @@ export class ApplicationsController {
       'given_name, family_name, local_given_name, local_family_name, local_script, date_of_birth, nationality, ' +
       'other_citizenships, document_kind, document_number, document_issuing_country, email, phone, languages, ' +
       'role, delegation, conflicts_of_interest ("none" or the questions answered yes), documents_provided. ' +
-      'Answers a report per row; importing the same file again creates nothing new. An Idempotency-Key is ' +
-      'checked against the bytes of the file.',
+      'The file is read at once, within limits (5,000 rows, 64 columns, 500,000 cells, 16 MB per inflated ' +
+      'part of a workbook): past one, 413 naming it; a file that is no list, 400. Then it answers 202 with the ' +
+      'import job (Location: /missions/{missionId}/imports/{jobId}), which takes the rows in the background; ' +
+      'poll it until `done` for the report per row. Importing the same file again creates nothing new. An ' +
+      'Idempotency-Key is checked against the bytes of the file: the same key and file answer the same job.',
   })
   @ApiConsumes('multipart/form-data', CSV_TYPE, XLSX_TYPE)
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  @ApiOkResponse({ type: ImportAnswer })
-  @ApiProblems(409, 413, 415, 422)
+  @ApiAcceptedResponse({
+    type: ImportJobAnswer,
+    description: 'the import job, queued: poll it at Location until done',
+    headers: {
+      Location: {
+        description: 'the job: /api/v1/missions/{missionId}/imports/{jobId}',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  @ApiProblems(409, 413, 415)
   @ApiIdempotencyKey()
   async import(
     @Param('missionId') missionId: string,
     @UploadedFile() file: UploadedList | undefined,
     @Req() request: IncomingMessage & { body?: unknown },
     @Write() write: WriteContext,
-  ): Promise<ImportReport> {
+  ): Promise<ImportJobView> {
     const format = file
       ? formatOf(file.mimetype, file.originalname)
       : formatOf(request.headers['content-type']);
@@ -201,13 +271,17 @@ export class ApplicationsController {
 
   @Get()
   @MissionRoles(...READERS)
-  @ApiOperation({ summary: "The mission's applications, by status" })
-  @ApiOkResponse({ type: [ApplicationView] })
+  @ApiOperation({
+    summary: "The mission's applications, by status",
+    description:
+      'In the order they were submitted, a page at a time: pass nextCursor as cursor for the next.',
+  })
+  @ApiOkResponse({ type: ApplicationPage })
   async list(
     @Param('missionId') missionId: string,
     @Query() query: ApplicationsQuery,
-  ): Promise<ApplicationView[]> {
-    return this.queries.execute(new ListApplications(missionId, query.status));
+  ): Promise<Page<ApplicationView>> {
+    return this.queries.execute(new ListApplications(missionId, query.status, pageRequestOf(query)));
   }
 
   @Get(':applicationId')

@@ -1,9 +1,10 @@
 /** The CommandBus side of the context: each command class to the desk, answering plain data. */
-import { BadRequestException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { DomainRuleBroken, nameBasedUuid, NotFound } from '#event-sourcing';
+import { nameBasedUuid, NotFound } from '#event-sourcing';
 import { ValidationFailed } from '#platform';
 import type { RuleSet } from '../domain/eligibility.js';
 import { validateRuleSet } from '../domain/eligibility.validate.js';
@@ -16,13 +17,13 @@ import {
   ScreenApplication,
   SubmitApplicationCommand,
   TakeApplicationStep,
-  type ImportReport,
-  type ImportRowReport,
+  type ImportJobView,
   type WriteResult,
 } from './commands.js';
 import { ApplicationRow } from './read-models.js';
-import { applicationOfRow } from './roster-row.js';
-import { readRoster, UnreadableRoster, unstorableCells } from './roster.js';
+import { ImportJobRunner } from './import-job-runner.js';
+import { ImportJobs } from './import-jobs.js';
+import { readRoster, RosterTooLarge, UnreadableRoster, unstorableCells } from './roster.js';
 
 /** Rule set problems, named by where they are: the edge answers 400 with each of them. */
 export class InvalidRuleSet extends Error {
@@ -127,74 +128,37 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand> {
   }
 }
 
-/** Bounds one request's work; a larger list is split into several files. */
-export const MAX_IMPORT_ROWS = 5000;
-
 @CommandHandler(ImportApplications)
 export class ImportApplicationsHandler implements ICommandHandler<ImportApplications> {
-  constructor(private readonly desk: AccreditationDesk) {}
+  constructor(
+    private readonly jobs: ImportJobs,
+    private readonly runner: ImportJobRunner,
+  ) {}
 
-  async execute({ payload, context }: ImportApplications): Promise<ImportReport> {
+  async execute({ payload, context }: ImportApplications): Promise<ImportJobView> {
     const { missionId, format } = payload;
+    const content = Buffer.from(payload.content, 'base64');
     let rows;
     try {
-      rows = await readRoster(format, Buffer.from(payload.content, 'base64'));
+      rows = await readRoster(format, content);
     } catch (error) {
       if (error instanceof UnreadableRoster) throw new BadRequestException(error.message);
+      if (error instanceof RosterTooLarge) throw new PayloadTooLargeException(error.message);
       throw error;
     }
-    if (rows.length > MAX_IMPORT_ROWS)
-      throw new BadRequestException(
-        `the file has ${rows.length} rows; at most ${MAX_IMPORT_ROWS} are taken at once`,
-      );
     const unstorable = unstorableCells(rows);
     if (unstorable.length > 0) throw new ValidationFailed(unstorable);
-
-    const report: ImportRowReport[] = [];
-    for (const row of rows) {
-      const parsed = applicationOfRow(row);
-      if ('errors' in parsed) {
-        report.push({ row: row.row, status: 'refused', errors: parsed.errors });
-        continue;
-      }
-      const { applicationId } = this.desk.idsOf(missionId, parsed.application.person);
-      if (await this.desk.exists(applicationId)) {
-        report.push({ row: row.row, status: 'unchanged', applicationId, errors: [] });
-        continue;
-      }
-      // One command per row, its id derived from the request's: a retried import appends nothing new.
-      const commandId = nameBasedUuid(
-        `accreditation-import-row\n${context.commandId ?? ''}\n${applicationId}`,
-      );
-      try {
-        const { result } = await this.desk.submit(missionId, parsed.application, {
-          ...context,
-          commandId,
-          causationId: context.commandId,
-        });
-        report.push({
-          row: row.row,
-          status: result.appended ? 'created' : 'unchanged',
-          applicationId,
-          errors: [],
-        });
-      } catch (error) {
-        if (!(error instanceof DomainRuleBroken)) throw error;
-        report.push({
-          row: row.row,
-          status: 'refused',
-          applicationId,
-          errors: [{ field: '', message: error.message }],
-        });
-      }
-    }
-    const count = (status: ImportRowReport['status']) => report.filter((r) => r.status === status).length;
-    return {
-      created: count('created'),
-      unchanged: count('unchanged'),
-      refused: count('refused'),
-      rows: report,
-    };
+    const jobId = nameBasedUuid(`accreditation-import-job\n${context.commandId ?? randomUUID()}`);
+    const { view, queued } = await this.jobs.queue({
+      jobId,
+      missionId,
+      format,
+      content,
+      context,
+      total: rows.length,
+    });
+    if (queued) this.runner.start(jobId, rows);
+    return view;
   }
 }
 

@@ -100,6 +100,25 @@ export type ImportReport = {
   readonly rows: ImportRowReport[];
 };
 
+/** An import as it runs: queued, running (rows done of the total), done with its report, or failed with why. */
+export type ImportJobView = {
+  readonly id: string;
+  readonly missionId: string;
+  readonly state: 'queued' | 'running' | 'done' | 'failed';
+  readonly progress: { readonly done: number; readonly total: number };
+  /** Once done. */
+  readonly report: ImportReport | null;
+  /** Once failed. */
+  readonly reason: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+};
+
+/**
+ * Reads the file within the roster's limits (refusing it whole at once if it goes past one or holds
+ * what storage cannot) and queues a job for its rows; answers the job. The job's id derives from the
+ * command's, so the same request (same Idempotency-Key) answers the same job.
+ */
 export class ImportApplications extends AccreditationCommand<
   {
     readonly missionId: string;
@@ -107,5 +126,5 @@ export class ImportApplications extends AccreditationCommand<
     /** The file, base64. */
     readonly content: string;
   },
-  ImportReport
+  ImportJobView
 > {}

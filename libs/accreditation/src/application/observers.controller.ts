@@ -3,8 +3,9 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MissionRoles } from '#auth';
-import { ApiProblems, BEARER_PROBLEMS } from '#platform';
+import { ApiProblems, BEARER_PROBLEMS, pageRequestOf, type Page } from '#platform';
 import { FindBadge, ListObservers } from './queries.js';
+import { ObserverPage } from './pages.js';
 import { ObserversQuery } from './requests.js';
 import { READERS } from './roles.js';
 import { ApplicationView } from './views.js';
@@ -20,13 +21,25 @@ export class ObserversController {
   @MissionRoles(...READERS)
   @ApiOperation({
     summary: 'Accredited observers (badge granted or suspended), by delegation, role, language',
+    description: 'By family name, a page at a time: pass nextCursor as cursor for the next.',
   })
-  @ApiOkResponse({ type: [ApplicationView] })
+  @ApiOkResponse({ type: ObserverPage })
   async observers(
     @Param('missionId') missionId: string,
     @Query() query: ObserversQuery,
-  ): Promise<ApplicationView[]> {
-    return this.queries.execute(new ListObservers(missionId, { ...query }));
+  ): Promise<Page<ApplicationView>> {
+    const { delegation, role, language } = query;
+    return this.queries.execute(
+      new ListObservers(
+        missionId,
+        {
+          ...(delegation !== undefined && { delegation }),
+          ...(role !== undefined && { role }),
+          ...(language !== undefined && { language }),
+        },
+        pageRequestOf(query),
+      ),
+    );
   }
 
   @Get('badges/:badgeNumber')

@@ -1,15 +1,18 @@
 /** What can be read of the accreditation context, as plain data (see commands.ts). */
 import { Query } from '@nestjs/cqrs';
+import type { ImportJobView } from './commands.js';
+import type { Page, PageRequest } from '#platform';
 import type { RuleSet } from '../domain/eligibility.js';
 import type { ApplicationStatus, ObserverRole } from '../domain/application.js';
 import type { ApplicationView } from './views.js';
 
 export type { ApplicationView, PersonView } from './views.js';
 
-export class ListApplications extends Query<ApplicationView[]> {
+export class ListApplications extends Query<Page<ApplicationView>> {
   constructor(
     readonly missionId: string,
-    readonly status?: ApplicationStatus,
+    readonly status: ApplicationStatus | undefined,
+    readonly page: PageRequest,
   ) {
     super();
   }
@@ -24,7 +27,7 @@ export class GetApplication extends Query<ApplicationView> {
   }
 }
 
-export class ListObservers extends Query<ApplicationView[]> {
+export class ListObservers extends Query<Page<ApplicationView>> {
   constructor(
     readonly missionId: string,
     readonly filter: {
@@ -32,6 +35,7 @@ export class ListObservers extends Query<ApplicationView[]> {
       readonly role?: ObserverRole;
       readonly language?: string;
     },
+    readonly page: PageRequest,
   ) {
     super();
   }
@@ -46,8 +50,21 @@ export class FindBadge extends Query<ApplicationView> {
   }
 }
 
-export class ListRuleSets extends Query<RuleSet[]> {
-  constructor(readonly missionId: string) {
+export class ListRuleSets extends Query<Page<RuleSet>> {
+  constructor(
+    readonly missionId: string,
+    readonly page: PageRequest,
+  ) {
+    super();
+  }
+}
+
+/** An import job of the mission; another mission's is not found. */
+export class GetImportJob extends Query<ImportJobView> {
+  constructor(
+    readonly missionId: string,
+    readonly jobId: string,
+  ) {
     super();
   }
 }

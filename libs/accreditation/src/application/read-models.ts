@@ -1,12 +1,16 @@
 /**
  * The accreditation read models, fed from `application` and `ruleset` streams: applications (by
  * status, accredited observers by delegation/role/language, badge lookup) and the missions' rule sets.
- * Rows hold the person decrypted, so the secretariat can search and read them; when the person is
- * erased the row keeps its ids and statuses and forgets the person. A rebuild after erasure finds no
- * key and shows the person erased from the start.
+ *
+ * Rows never hold a person in the clear: `person` is the value sealed with the person's key, as the
+ * submission event holds it, and queries open it (`toView`). Postgres keeps old row versions and WAL
+ * records long after an update; what they hold of a person is then ciphertext whose key dies with the
+ * erasure (see the vault). When the person is erased the row keeps its ids and statuses and drops the
+ * sealed value. Searching and ordering by a person's fields (language, family name) happens after
+ * opening, in the query.
  */
 import { Column, Entity, Index, PrimaryColumn, type EntityManager } from 'typeorm';
-import type { RecordedEvent } from '#event-sourcing';
+import type { RecordedEvent, SealedPersonalData } from '#event-sourcing';
 import { isSealed, type PersonalDataVault } from '#event-sourcing';
 import type { Projection } from '#event-sourcing/projections';
 import type {
@@ -17,12 +21,14 @@ import type {
 } from '../domain/application.js';
 import type { EligibilityFailure, RuleSet } from '../domain/eligibility.js';
 import { APPLICATION_CATEGORY, RULE_SET_CATEGORY } from './identities.js';
-import type { ApplicationView } from './queries.js';
+import type { ApplicationView, PersonView } from './queries.js';
 import type { RuleSetPublished } from './rule-set.stream.js';
 import { badgeNumberOf } from '../domain/badge-number.js';
 
 @Entity('accreditation_applications')
 @Index(['missionId', 'status'])
+// A page of the applications list is a range of this index (query-handlers.ts), however long the list.
+@Index(['missionId', 'submittedAt', 'applicationId'])
 @Index(['missionId', 'badgeNumber'])
 @Index(['missionId', 'personId'])
 export class ApplicationRow {
@@ -33,15 +39,11 @@ export class ApplicationRow {
   @Column('text') delegation!: string;
   @Column('text') role!: ObserverRole;
   @Column('boolean', { name: 'person_erased', default: false }) personErased!: boolean;
-  @Column('text', { name: 'given_name', nullable: true }) givenName!: string | null;
-  @Column('text', { name: 'family_name', nullable: true }) familyName!: string | null;
-  @Column('jsonb', { name: 'local_name', nullable: true }) localName!: ApplicationView['person']['localName'];
-  @Column('text', { name: 'date_of_birth', nullable: true }) dateOfBirth!: string | null;
-  @Column('text', { nullable: true }) nationality!: string | null;
-  @Column('jsonb', { name: 'identity_document', nullable: true })
-  identityDocument!: ApplicationView['person']['identityDocument'];
-  @Column('jsonb', { default: () => "'[]'::jsonb" }) contacts!: { kind: string; value: string }[];
-  @Column('jsonb', { default: () => "'[]'::jsonb" }) languages!: string[];
+  /**
+   * The person sealed with their key (or, for events recorded before sealing existed, as the event
+   * holds them); null once erased.
+   */
+  @Column('jsonb', { nullable: true }) person!: SealedPersonalData | PersonalData | null;
   @Column('jsonb', { nullable: true }) screening!: ApplicationView['screening'];
   @Column('text', { name: 'badge_number', nullable: true }) badgeNumber!: string | null;
   @Column('text', { name: 'valid_from', nullable: true }) validFrom!: string | null;
@@ -62,8 +64,8 @@ export class RuleSetRow {
 }
 
 /** Every person field blank: what an erased person looks like. */
-const FORGOTTEN = {
-  personErased: true,
+const FORGOTTEN_PERSON: PersonView = {
+  erased: true,
   givenName: null,
   familyName: null,
   localName: null,
@@ -74,11 +76,11 @@ const FORGOTTEN = {
   languages: [],
 };
 
-const personFields = (person: PersonalData | null) =>
+const personView = (person: PersonalData | null): PersonView =>
   person === null
-    ? FORGOTTEN
+    ? FORGOTTEN_PERSON
     : {
-        personErased: false,
+        erased: false,
         givenName: person.names.latin.given,
         familyName: person.names.latin.family,
         localName: person.names.local ? { ...person.names.local } : null,
@@ -89,24 +91,33 @@ const personFields = (person: PersonalData | null) =>
         languages: person.languages.map((l) => l.toLowerCase()),
       };
 
-export const toView = (row: ApplicationRow): ApplicationView => ({
+/**
+ * The applications as the API shows them, each person opened with their key (all keys read at once):
+ * sealed, or plaintext for events recorded before sealing existed; erased, or with no key, forgotten.
+ */
+export const toViews = async (
+  rows: readonly ApplicationRow[],
+  vault: PersonalDataVault,
+): Promise<ApplicationView[]> => {
+  const sealed = rows.filter((row) => !row.personErased && isSealed(row.person));
+  const opened = await vault.decryptAll<PersonalData>(sealed.map((row) => row.person as SealedPersonalData));
+  const personOf = new Map(sealed.map((row, i) => [row, opened[i]]));
+  return rows.map((row) =>
+    viewOf(row, row.personErased ? null : (personOf.get(row) ?? (isSealed(row.person) ? null : row.person))),
+  );
+};
+
+export const toView = async (row: ApplicationRow, vault: PersonalDataVault): Promise<ApplicationView> =>
+  (await toViews([row], vault))[0];
+
+const viewOf = (row: ApplicationRow, person: PersonalData | null): ApplicationView => ({
   applicationId: row.applicationId,
   missionId: row.missionId,
   personId: row.personId,
   status: row.status,
   delegation: row.delegation,
   role: row.role,
-  person: {
-    erased: row.personErased,
-    givenName: row.givenName,
-    familyName: row.familyName,
-    localName: row.localName,
-    dateOfBirth: row.dateOfBirth,
-    nationality: row.nationality,
-    identityDocument: row.identityDocument,
-    contacts: row.contacts,
-    languages: row.languages,
-  },
+  person: personView(person),
   screening: row.screening,
   badge:
     row.badgeNumber && row.validFrom && row.validTo
@@ -136,20 +147,11 @@ const STATUS_AFTER: Partial<Record<ApplicationEvent['type'], ApplicationStatus>>
   AccreditationExpired: 'expired',
 };
 
-/** The person as the event holds them: sealed (opened with the vault, null once erased), or plaintext. */
-const personOf = async (person: unknown, vault: PersonalDataVault): Promise<PersonalData | null> =>
-  isSealed(person) ? vault.decrypt<PersonalData>(person) : (person as PersonalData);
-
-const applyApplicationEvent = async (
-  recorded: RecordedEvent,
-  tx: EntityManager,
-  vault: PersonalDataVault,
-): Promise<void> => {
+const applyApplicationEvent = async (recorded: RecordedEvent, tx: EntityManager): Promise<void> => {
   const event = { type: recorded.type, data: recorded.data } as unknown as ApplicationEvent;
   const at = recorded.metadata.occurredAt ?? new Date().toISOString();
   if (event.type === 'ApplicationSubmitted') {
     const { applicationId, missionId, personId, delegation, role } = event.data;
-    const person = await personOf(event.data.person, vault);
     await tx
       .createQueryBuilder()
       .insert()
@@ -161,7 +163,8 @@ const applyApplicationEvent = async (
         delegation,
         role,
         status: 'submitted',
-        ...personFields(person),
+        personErased: false,
+        person: event.data.person as SealedPersonalData | PersonalData,
         screening: null,
         badgeNumber: null,
         validFrom: null,
@@ -206,7 +209,7 @@ const applyApplicationEvent = async (
       break;
     }
     case 'PersonErased':
-      Object.assign(changes, FORGOTTEN);
+      Object.assign(changes, { personErased: true, person: null });
       break;
     default:
       break;
@@ -214,11 +217,8 @@ const applyApplicationEvent = async (
   await tx.update(ApplicationRow, { applicationId }, changes);
 };
 
-/**
- * `vaultIn(tx)` gives the vault running inside the projection's transaction: on the embedded database
- * a key lookup outside it would wait for that transaction forever.
- */
-export const accreditationProjection = (vaultIn: (tx: EntityManager) => PersonalDataVault): Projection => ({
+/** Needs no key: rows take the person sealed, as the event holds them. */
+export const accreditationProjection = (): Projection => ({
   name: 'accreditation-read-models',
   categories: [APPLICATION_CATEGORY, RULE_SET_CATEGORY],
   entities: [ApplicationRow, RuleSetRow],
@@ -239,7 +239,7 @@ export const accreditationProjection = (vaultIn: (tx: EntityManager) => Personal
       );
       return;
     }
-    await applyApplicationEvent(event, tx, vaultIn(tx));
+    await applyApplicationEvent(event, tx);
   },
   async reset(tx: EntityManager) {
     await tx.clear(ApplicationRow);

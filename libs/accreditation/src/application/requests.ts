@@ -1,7 +1,7 @@
 /** The request bodies and query strings of the accreditation routes, checked by class-validator at the edge. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsCalendarDate, NestedObject } from '#platform';
+import { IsCalendarDate, NestedObject, PageQuery } from '#platform';
 import {
   ArrayMaxSize,
   buildMessage,
@@ -196,11 +196,11 @@ export class GrantBody {
   conditions?: string[];
 }
 
-export class ApplicationsQuery {
+export class ApplicationsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: ApplicationStatus;
 }
 
-export class ObserversQuery {
+export class ObserversQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'DE' })
   @IsOptional()
   @Matches(COUNTRY, { message: 'delegation must be an ISO 3166 alpha-2 code' })
@@ -212,20 +212,47 @@ export class ObserversQuery {
   language?: string;
 }
 
-/** The answer to an import: a line per row of the file. */
+/** A field of a row that was refused, and why. */
+export class ImportRowError {
+  @ApiProperty({ example: 'nationality' }) field!: string;
+  @ApiProperty({ example: 'nationality must be an ISO 3166 alpha-2 code' }) message!: string;
+}
+
+/** The report of an import: a line per row of the file. */
 export class ImportRowAnswer {
-  @ApiProperty() row!: number;
-  @ApiProperty({ enum: ['created', 'unchanged', 'refused'] }) status!: string;
-  @ApiPropertyOptional() applicationId?: string;
   @ApiProperty({
-    type: 'array',
-    items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    type: 'integer',
+    example: 2,
+    description: "the row's number in the sheet: the header is row 1",
   })
-  errors!: { field: string; message: string }[];
+  row!: number;
+  @ApiProperty({ enum: ['created', 'unchanged', 'refused'] }) status!: string;
+  @ApiPropertyOptional({ description: 'the application the row made or found (not when refused)' })
+  applicationId?: string;
+  @ApiProperty({ type: [ImportRowError] }) errors!: ImportRowError[];
 }
 export class ImportAnswer {
-  @ApiProperty() created!: number;
-  @ApiProperty() unchanged!: number;
-  @ApiProperty() refused!: number;
+  @ApiProperty({ type: 'integer' }) created!: number;
+  @ApiProperty({ type: 'integer' }) unchanged!: number;
+  @ApiProperty({ type: 'integer' }) refused!: number;
   @ApiProperty({ type: [ImportRowAnswer] }) rows!: ImportRowAnswer[];
+}
+
+export class ImportProgress {
+  @ApiProperty({ type: 'integer', description: 'rows of the file done' }) done!: number;
+  @ApiProperty({ type: 'integer', description: 'all the rows of the file' }) total!: number;
+}
+
+/** An import job: its state, its progress, and its report once done. */
+export class ImportJobAnswer {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) missionId!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] }) state!: string;
+  @ApiProperty({ type: ImportProgress }) progress!: ImportProgress;
+  @ApiProperty({ type: ImportAnswer, nullable: true, description: 'once done; null before' })
+  report!: ImportAnswer | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'once failed: why; null otherwise' })
+  reason!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

@@ -2,18 +2,23 @@
  * Reads the lists secretariats keep (CSV, XLSX) into rows of named cells. The first row names the
  * columns; names are compared loosely (`Family name`, `family_name`, `FAMILY-NAME` are one column).
  */
-import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import { setImmediate as turn } from 'node:timers/promises';
+import { CsvError, parse } from 'csv-parse';
 import { textProblem } from '#event-sourcing';
 import { fieldPath } from '#platform';
 import type { ImportFormat } from './commands.js';
+import {
+  readingDeadline,
+  ROSTER_LIMITS,
+  RosterTooLarge,
+  UnreadableRoster,
+  type RosterLine,
+} from './roster-limits.js';
+import { readXlsxLines } from './roster-xlsx.js';
+
+export { RosterTooLarge, UnreadableRoster } from './roster-limits.js';
 
 export type RosterRow = { readonly row: number; readonly cells: Readonly<Record<string, string>> };
-
-/** The file cannot be read as a list at all (as opposed to a row that is wrong). */
-export class UnreadableRoster extends Error {
-  override readonly name = 'UnreadableRoster';
-}
 
 export const columnName = (header: string): string =>
   header
@@ -21,69 +26,90 @@ export const columnName = (header: string): string =>
     .toLowerCase()
     .replace(/[\s\-.]+/g, '_');
 
-const rowsOf = (
-  header: readonly string[],
-  lines: readonly { row: number; values: string[] }[],
-): RosterRow[] => {
-  const names = header.map(columnName);
-  return lines
-    .filter((line) => line.values.some((value) => value.trim() !== ''))
+const tooManyColumns = (row: number, columns: number) =>
+  new RosterTooLarge(
+    'columns',
+    `row ${row} has ${columns} columns or more; at most ${ROSTER_LIMITS.columns} are read`,
+  );
+const tooManyRows = () =>
+  new RosterTooLarge(
+    'rows',
+    `the file has more than ${ROSTER_LIMITS.rows} rows; at most ${ROSTER_LIMITS.rows} are taken at once`,
+  );
+const isBlank = (values: readonly string[]) => values.every((value) => value.trim() === '');
+
+/** Bytes handed to the CSV parser at a time: between them the columns so far are counted, and other requests run. */
+const CSV_CHUNK = 16 * 1024;
+
+/**
+ * The records of a CSV file, streaming: a record with too many columns is refused while it is still
+ * being read (a header of a million commas never becomes a million fields), and reading stops at the
+ * first row past the row limit.
+ */
+const readCsvLines = async (content: Buffer): Promise<RosterLine[]> => {
+  const deadline = readingDeadline();
+  const lines: RosterLine[] = [];
+  let dataRows = 0;
+  let failure: unknown;
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    max_record_size: ROSTER_LIMITS.recordCharacters,
+    on_record: (record: string[]) => {
+      const row = lines.length + 1;
+      if (record.length > ROSTER_LIMITS.columns) throw tooManyColumns(row, record.length);
+      if (row > 1 && !isBlank(record) && ++dataRows > ROSTER_LIMITS.rows) throw tooManyRows();
+      lines.push({ row, values: record });
+      return null;
+    },
+  });
+  parser.on('error', (error) => (failure ??= error));
+  const ended = new Promise<void>((resolve) => parser.on('end', resolve).on('close', resolve));
+  parser.resume();
+  for (let offset = 0; offset < content.length && failure === undefined; offset += CSV_CHUNK) {
+    parser.write(content.subarray(offset, offset + CSV_CHUNK));
+    const open = (parser as unknown as { state: { record: unknown[] } }).state.record.length;
+    if (open > ROSTER_LIMITS.columns) failure ??= tooManyColumns(lines.length + 1, open);
+    deadline();
+    await turn();
+  }
+  if (failure === undefined) {
+    parser.end();
+    await ended;
+  } else parser.destroy();
+  if (failure instanceof RosterTooLarge) throw failure;
+  if (failure instanceof CsvError && failure.code === 'CSV_MAX_RECORD_SIZE')
+    throw new RosterTooLarge(
+      'recordCharacters',
+      `a line holds more than ${ROSTER_LIMITS.recordCharacters} characters; a roster's lines are far shorter`,
+    );
+  if (failure !== undefined)
+    throw new UnreadableRoster(`not a readable CSV file: ${(failure as Error).message}`);
+  return lines;
+};
+
+/** The first line names the columns; blank lines are left out. */
+const rowsOf = (lines: readonly RosterLine[], empty: string): RosterRow[] => {
+  const [header, ...rest] = lines;
+  if (!header || header.row !== 1 || isBlank(header.values)) throw new UnreadableRoster(empty);
+  const names = header.values.map(columnName);
+  return rest
+    .filter((line) => !isBlank(line.values))
     .map((line) => ({
       row: line.row,
       cells: Object.fromEntries(names.map((name, i) => [name, (line.values[i] ?? '').trim()])),
     }));
 };
 
-const readCsv = (content: Buffer): RosterRow[] => {
-  let records: string[][];
-  try {
-    records = parse(content, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
-  } catch (error) {
-    throw new UnreadableRoster(`not a readable CSV file: ${(error as Error).message}`);
-  }
-  if (records.length === 0)
-    throw new UnreadableRoster('the file is empty: the first row must name the columns');
-  const [header, ...lines] = records;
-  return rowsOf(
-    header,
-    lines.map((values, i) => ({ row: i + 2, values })),
-  );
-};
-
-/** A cell as text: dates as YYYY-MM-DD, rich text and formulas by what they show. */
-const cellText = (value: ExcelJS.CellValue): string => {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((part) => part.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
-    return '';
-  }
-  return String(value);
-};
-
-const readXlsx = async (content: Buffer): Promise<RosterRow[]> => {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(content as unknown as ArrayBuffer);
-  } catch (error) {
-    throw new UnreadableRoster(`not a readable XLSX workbook: ${(error as Error).message}`);
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet || sheet.rowCount === 0)
-    throw new UnreadableRoster('the workbook has no rows: the first row must name the columns');
-  const width = sheet.getRow(1).cellCount;
-  const valuesOf = (row: ExcelJS.Row): string[] =>
-    Array.from({ length: Math.max(width, row.cellCount) }, (_, i) => cellText(row.getCell(i + 1).value));
-  const header = valuesOf(sheet.getRow(1));
-  const lines: { row: number; values: string[] }[] = [];
-  for (let n = 2; n <= sheet.rowCount; n++) lines.push({ row: n, values: valuesOf(sheet.getRow(n)) });
-  return rowsOf(header, lines);
-};
-
-export const readRoster = (format: ImportFormat, content: Buffer): Promise<RosterRow[]> =>
-  format === 'csv' ? Promise.resolve(readCsv(content)) : readXlsx(content);
+/**
+ * The rows of a list, read within ROSTER_LIMITS.
+ * @throws UnreadableRoster when the file is no list, RosterTooLarge when it goes past a limit
+ */
+export const readRoster = async (format: ImportFormat, content: Buffer): Promise<RosterRow[]> =>
+  format === 'csv'
+    ? rowsOf(await readCsvLines(content), 'the file is empty: the first row must name the columns')
+    : rowsOf(await readXlsxLines(content), 'the workbook has no rows: the first row must name the columns');
 
 /**
  * Every cell that holds what storage cannot (a NUL character, a lone UTF-16 surrogate), named

@@ -1,5 +1,5 @@
 /** POST/GET /missions/:missionId/rule-sets: eligibility rule sets as data, published as versions. */
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -10,9 +10,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
-import { ApiProblems, BEARER_PROBLEMS } from '#platform';
+import { ApiProblems, BEARER_PROBLEMS, pageRequestOf, PageQuery, type Page } from '#platform';
 import { plainContext, PublishRuleSet } from './commands.js';
 import { overHttp } from './http-errors.js';
+import { RuleSetPage } from './pages.js';
 import { ListRuleSets } from './queries.js';
 import { READERS, WRITERS } from './roles.js';
 import { RuleSetView } from './views.js';
@@ -50,9 +51,12 @@ export class RuleSetsController {
 
   @Get()
   @MissionRoles(...READERS)
-  @ApiOperation({ summary: "The mission's rule sets, each at its latest version" })
-  @ApiOkResponse({ type: [RuleSetView] })
-  async list(@Param('missionId') missionId: string): Promise<RuleSetView[]> {
-    return this.queries.execute(new ListRuleSets(missionId));
+  @ApiOperation({
+    summary: "The mission's rule sets, each at its latest version",
+    description: 'By id, a page at a time: pass nextCursor as cursor for the next.',
+  })
+  @ApiOkResponse({ type: RuleSetPage })
+  async list(@Param('missionId') missionId: string, @Query() page: PageQuery): Promise<Page<RuleSetView>> {
+    return this.queries.execute(new ListRuleSets(missionId, pageRequestOf(page)));
   }
 }

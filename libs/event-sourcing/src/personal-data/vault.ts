@@ -18,6 +18,8 @@ export interface PersonalDataVault {
   encrypt(personId: string, value: unknown): Promise<SealedPersonalData>;
   /** The value as it was sealed, or null when the person has been erased. */
   decrypt<T = unknown>(sealed: SealedPersonalData): Promise<T | null>;
+  /** `decrypt` of each, in order, with the keys read in one go (a page of a list). */
+  decryptAll<T = unknown>(sealed: readonly SealedPersonalData[]): Promise<(T | null)[]>;
   /** Destroys the person's key for good; erasing twice keeps the first moment. */
   erase(personId: string): Promise<{ readonly erasedAt: Date }>;
 }

@@ -1,8 +1,9 @@
 /** Answers from the missions read model. The gateway has authorized the caller; the mission filter is kept here too. */
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { NotFound } from '#event-sourcing';
+import { readPage, type Keyset, type Page } from '#platform';
 import {
   detailOf,
   MissionView,
@@ -12,19 +13,24 @@ import {
 } from './mission.read-model.js';
 import { GetMission, ListMissions } from './queries.js';
 
+/** Oldest first. Opening times come from the events' `occurredAt` (milliseconds), so the ISO form is exact. */
+const MISSIONS_ORDER: Keyset<MissionView> = {
+  list: 'missions',
+  keys: [
+    { sql: 'm.opened_at', type: 'timestamptz', of: (view) => view.openedAt.toISOString() },
+    { sql: 'm.mission_id', type: 'text', of: (view) => view.missionId },
+  ],
+};
+
 @QueryHandler(ListMissions)
-export class ListMissionsHandler implements IQueryHandler<ListMissions, MissionSummary[]> {
+export class ListMissionsHandler implements IQueryHandler<ListMissions, Page<MissionSummary>> {
   constructor(@InjectRepository(MissionView) private readonly views: Repository<MissionView>) {}
 
-  async execute({ principal }: ListMissions): Promise<MissionSummary[]> {
-    const order = { openedAt: 'ASC', missionId: 'ASC' } as const;
-    const own = Object.keys(principal.missionRoles);
-    if (principal.platformRole !== 'admin' && own.length === 0) return [];
-    const views =
-      principal.platformRole === 'admin'
-        ? await this.views.find({ order })
-        : await this.views.find({ where: { missionId: In(own) }, order });
-    return views.map(summaryOf);
+  execute({ principal, page }: ListMissions): Promise<Page<MissionSummary>> {
+    const query = this.views.createQueryBuilder('m');
+    if (principal.platformRole !== 'admin')
+      query.where('m.mission_id = ANY(:own)', { own: Object.keys(principal.missionRoles) });
+    return readPage(query, MISSIONS_ORDER, null, page, (rows) => rows.map(summaryOf));
   }
 }
 

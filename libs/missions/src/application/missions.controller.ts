@@ -1,5 +1,5 @@
 /** /api/v1/missions: open, read, staff and close missions. Who may call what is on each route. */
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -23,6 +23,7 @@ import {
   type Principal,
   type WriteContext,
 } from '#auth';
+import { pageRequestOf, PageQuery, type Page } from '#platform';
 import type { StaffRole } from '../domain/mission.js';
 import {
   AddDelegation,
@@ -38,7 +39,7 @@ import {
   CloseMissionRequest,
   GrantStaffRoleRequest,
   MissionDetailView,
-  MissionSummaryView,
+  MissionPage,
   OpenMissionRequest,
 } from './missions.dto.js';
 import { GetMission, ListMissions } from './queries.js';
@@ -80,11 +81,12 @@ export class MissionsController {
   @Get()
   @ApiOperation({ summary: 'The missions the caller may see' })
   @ApiOkResponse({
-    type: [MissionSummaryView],
-    description: 'all missions for the administrator; else those the caller holds a role in',
+    type: MissionPage,
+    description:
+      'all missions for the administrator, else those the caller holds a role in; oldest first, a page at a time',
   })
-  list(@CurrentPrincipal() principal: Principal): Promise<MissionSummary[]> {
-    return this.queries.execute(new ListMissions(snapshotOf(principal)));
+  list(@CurrentPrincipal() principal: Principal, @Query() page: PageQuery): Promise<Page<MissionSummary>> {
+    return this.queries.execute(new ListMissions(snapshotOf(principal), pageRequestOf(page)));
   }
 
   @Get(':missionId')

@@ -1,6 +1,6 @@
 /** The request bodies of the missions routes: shapes checked here, business rules in the decider. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsCalendarDate, NestedObject } from '#platform';
+import { IsCalendarDate, NestedObject, pageSchema } from '#platform';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ELECTION_KINDS, STAFF_ROLES, type ElectionKind, type StaffRole } from '../domain/mission.js';
 
@@ -96,6 +96,8 @@ export class MissionSummaryView {
   @ApiProperty({ type: ElectionRequest }) readonly election!: ElectionRequest;
   @ApiProperty({ enum: ['open', 'closed'] }) readonly status!: 'open' | 'closed';
 }
+
+export const MissionPage = pageSchema('MissionPage', MissionSummaryView);
 
 export class MissionDetailView extends MissionSummaryView {
   @ApiProperty({ type: [DelegationView] }) readonly delegations!: DelegationView[];
