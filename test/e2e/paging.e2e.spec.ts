@@ -10,6 +10,7 @@ import { kyrgyzstan2023LtoCall } from '#accreditation';
 import { startDistributed } from './distributed.js';
 import { anna, HEADER, kazakhMission, kyrgyzMission } from './fixtures.js';
 import { bearer, startStandalone, type World } from './harness.js';
+import { importReport } from './import-jobs.js';
 
 const PROBLEM = /^application\/problem\+json/;
 const IMPORTED = 1_200;
@@ -79,9 +80,9 @@ describe.each([
         .set(bearer(secretariat))
         .set('content-type', 'text/csv')
         .send([HEADER, ...rows.slice(from, from + ROWS_PER_IMPORT)].join('\n'));
-      expect(response.status).toBe(200);
-      expect(response.body.refused).toBe(0);
-      ids.push(...(response.body.rows as { applicationId: string }[]).map((row) => row.applicationId));
+      const report = await importReport(world, secretariat, response, 120_000);
+      expect(report.refused).toBe(0);
+      ids.push(...report.rows.map((row) => row.applicationId!));
     }
     return ids;
   };
