@@ -543,7 +543,7 @@ describe.each([
       // Others are still there, opened at query time: the table holds every person only sealed.
       expect(await textOf('accreditation_applications')).not.toContain('Wehrli');
       const listed = await get(secretariat, '/applications');
-      expect(listed.body.map((a: { person: { familyName: string } }) => a.person.familyName)).toContain(
+      expect(listed.body.items.map((a: { person: { familyName: string } }) => a.person.familyName)).toContain(
         'Wehrli',
       );
 

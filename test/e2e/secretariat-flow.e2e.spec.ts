@@ -253,7 +253,7 @@ describe.each([
     );
     expect(others).not.toContain('Novakova');
     const listed = await get(secretariat, '/applications');
-    expect(listed.body.map((a: { person: { familyName: string } }) => a.person.familyName)).toContain(
+    expect(listed.body.items.map((a: { person: { familyName: string } }) => a.person.familyName)).toContain(
       'Novakova',
     );
   });
