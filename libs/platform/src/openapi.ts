@@ -52,6 +52,36 @@ const declareSecurity = (document: OpenAPIObject): void => {
     }
 };
 
+type Operation = {
+  parameters?: { in?: string; name?: string }[];
+  responses?: Record<string, { headers?: Record<string, unknown> }>;
+};
+
+/**
+ * A write that takes an Idempotency-Key says, on each of its successes, the header that marks a replayed
+ * answer (sent by IdempotentWrites in #auth, which this library cannot import).
+ */
+const declareReplays = (document: OpenAPIObject): void => {
+  for (const item of Object.values(document.paths))
+    for (const method of METHODS) {
+      const operation = item[method] as Operation | undefined;
+      const keyed = operation?.parameters?.some(
+        (parameter) => parameter.in === 'header' && parameter.name?.toLowerCase() === 'idempotency-key',
+      );
+      if (!operation || !keyed) continue;
+      for (const [status, response] of Object.entries(operation.responses ?? {}))
+        if (/^2\d\d$/.test(status))
+          response.headers = {
+            ...response.headers,
+            'Idempotent-Replayed': {
+              description:
+                'true when this is the first answer to the same request, replayed: nothing was written',
+              schema: { type: 'string', enum: ['true'] },
+            },
+          };
+    }
+};
+
 const documents = new WeakMap<INestApplication, OpenAPIObject>();
 
 /** The document `setupOpenApi` built for this app (what /api/docs-json serves). */
@@ -79,6 +109,7 @@ export const setupOpenApi = (app: INestApplication, options: OpenApiOptions = {}
   const document = SwaggerModule.createDocument(app, config);
   delete document.info.contact; // DocumentBuilder leaves an empty one
   declareSecurity(document);
+  declareReplays(document);
   SwaggerModule.setup(DOCS_PATH, app, document);
   documents.set(app, document);
   return document;
