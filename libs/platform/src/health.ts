@@ -47,7 +47,7 @@ class ProjectionHealth {
   name!: string;
   @ApiProperty({ enum: ['degraded'] })
   status!: 'degraded';
-  @ApiProperty({ example: 2, description: 'events it could not apply, parked' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'events it could not apply, parked' })
   parked!: number;
   @ApiProperty({
     example:
