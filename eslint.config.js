@@ -2,7 +2,16 @@ import tseslint from 'typescript-eslint';
 
 /** Bounded contexts (DESIGN.md §2): none imports another's code; they meet only through events and contracts. */
 const CONTEXTS = ['missions', 'accreditation', 'deployment', 'observation', 'statements', 'audit'];
-const INFRASTRUCTURE = ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@grpc/*', 'node:fs', 'node:net', 'node:http'];
+const INFRASTRUCTURE = [
+  '@nestjs/*',
+  'typeorm',
+  'pg',
+  'kafkajs',
+  '@grpc/*',
+  'node:fs',
+  'node:net',
+  'node:http',
+];
 
 const contextBoundary = (context) => ({
   files: [`libs/${context}/src/**/*.ts`],
@@ -26,7 +35,9 @@ const contextBoundary = (context) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'deploy/kafka/.jars/**', 'coverage/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'deploy/kafka/.jars/**', 'coverage/**', 'test/e2e/generated/**'],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -41,7 +52,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: CONTEXTS.map((context) => ({ name: `#${context}`, message: 'a domain imports no other context' })),
+          paths: CONTEXTS.map((context) => ({
+            name: `#${context}`,
+            message: 'a domain imports no other context',
+          })),
           patterns: INFRASTRUCTURE.map((name) => ({
             group: [name],
             message: 'the domain is plain TypeScript: no framework, ORM or I/O',

@@ -8,6 +8,8 @@
  *   await world.close();
  *
  * Read models are eventually consistent: after a write, wait for what you read with `eventually`.
+ * Every answer `http` gets is checked against the app's OpenAPI document (contract.ts): an answer the
+ * document does not describe fails the request that got it.
  */
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -19,6 +21,7 @@ import { issueAccessToken, LOCAL_AUDIENCE, LOCAL_ISSUER, normalizeEmail, type To
 import { EVENT_STORE, type EventStore } from '#event-sourcing';
 import { createHttpApp, loadConfig } from '#platform';
 import { AppModule } from '../../apps/standalone/src/app.module.js';
+import { contractOf, type AnswerCheck, type OpenApiDocument } from './contract.js';
 
 export type Http = ReturnType<typeof request>;
 
@@ -134,6 +137,47 @@ export const startStandalone = async ({
   return worldOn(app, { mode: 'standalone', close: () => app.close() });
 };
 
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options'] as const;
+
+/**
+ * `request(server)`, each of whose answers is checked against the server's own OpenAPI document
+ * (fetched once, at the first answer) before the caller sees it.
+ */
+export const checkedHttp = (server: Parameters<typeof request>[0]): Http => {
+  const raw = request(server);
+  let contract: Promise<AnswerCheck> | undefined;
+  const contractNow = () =>
+    (contract ??= raw.get('/api/docs-json').then((answer) => {
+      if (answer.status !== 200) throw new Error(`/api/docs-json answered ${answer.status}`);
+      return contractOf(answer.body as OpenApiDocument);
+    }));
+  const checked = (method: string, test: request.Test): request.Test => {
+    const end = test.end.bind(test);
+    test.end = (callback?: request.CallbackHandler) =>
+      end((error: unknown, response: request.Response) => {
+        if (!response || error) return callback?.(error, response);
+        contractNow()
+          .then((check) => check(method, test.url, response))
+          .then(
+            () => callback?.(error, response),
+            (mismatch: unknown) => callback?.(mismatch, response),
+          );
+      });
+    return test;
+  };
+  return new Proxy(raw, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof property !== 'string' || !(METHODS as readonly string[]).includes(property)) return value;
+      return (url: string) =>
+        checked(
+          property === 'del' ? 'delete' : property,
+          (value as (url: string) => request.Test).call(target, url),
+        );
+    },
+  });
+};
+
 /**
  * The World of an HTTP app that hosts identity (login, users) and has the store and the read models
  * at hand: the standalone app, or the gateway of the distributed mode on the contexts' database.
@@ -154,7 +198,7 @@ export const worldOn = (
 ): World => {
   const wait = <T>(check: () => T | Promise<T>, options: EventuallyOptions = {}) =>
     eventually(check, { ...patience, ...options });
-  const http = request(app.getHttpServer());
+  const http = checkedHttp(app.getHttpServer());
   const dataSource = app.get<DataSource>(getDataSourceToken());
 
   const login = async (email: string, password: string): Promise<string> => {

@@ -43,5 +43,5 @@ export const importedJob = async (
 };
 
 /** The per-row report of an accepted import, once its job is done. */
-export const importReport = async (world: World, token: string, accepted: Response) =>
-  (await importedJob(world, token, accepted)).report!;
+export const importReport = async (world: World, token: string, accepted: Response, timeoutMs?: number) =>
+  (await importedJob(world, token, accepted, timeoutMs)).report!;

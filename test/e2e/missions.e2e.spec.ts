@@ -234,6 +234,7 @@ describe.each([
       expect.arrayContaining([
         'POST /api/v1/auth/token',
         'POST /api/v1/users',
+        'POST /api/v1/users/{userId}/disable',
         'GET /api/v1/users/me',
         'POST /api/v1/missions',
         'GET /api/v1/missions',
@@ -245,6 +246,36 @@ describe.each([
         'POST /api/v1/missions/{missionId}/close',
       ]),
     );
+  });
+
+  it('documents on every write the Idempotency-Key, its 409, and the header of a replayed answer', async () => {
+    type Operation = {
+      parameters?: { in: string; name: string }[];
+      responses: Record<string, { headers?: Record<string, unknown> }>;
+    };
+    const paths = (await world.http.get('/api/docs-json')).body.paths as Record<
+      string,
+      Record<string, Operation>
+    >;
+    const writes = Object.entries(paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => method === 'post' || method === 'delete')
+        .filter(([method]) => `${method} ${path}` !== 'post /api/v1/auth/token')
+        .map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+    );
+    expect(writes.length).toBeGreaterThan(20);
+    const undocumented = writes
+      .filter(({ operation }) => {
+        const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'));
+        return (
+          !operation.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key') ||
+          !operation.responses['409'] ||
+          success.length === 0 ||
+          !success.every(([, response]) => response.headers?.['Idempotent-Replayed'])
+        );
+      })
+      .map(({ route }) => route);
+    expect(undocumented).toEqual([]);
   });
 
   describe('idempotency', () => {

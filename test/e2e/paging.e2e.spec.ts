@@ -80,7 +80,7 @@ describe.each([
         .set(bearer(secretariat))
         .set('content-type', 'text/csv')
         .send([HEADER, ...rows.slice(from, from + ROWS_PER_IMPORT)].join('\n'));
-      const report = await importReport(world, secretariat, response);
+      const report = await importReport(world, secretariat, response, 120_000);
       expect(report.refused).toBe(0);
       ids.push(...report.rows.map((row) => row.applicationId!));
     }

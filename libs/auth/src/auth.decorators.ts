@@ -1,13 +1,15 @@
 /** How a route says who may call it. Without any of these, any authenticated user may. */
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiPublic } from '#platform';
 import type { MissionRole, Principal } from './domain/roles.js';
 
 export const PUBLIC_METADATA = 'observa:auth:public';
 export const MISSION_ROLES_METADATA = 'observa:auth:mission-roles';
 export const PLATFORM_ADMIN_METADATA = 'observa:auth:platform-admin';
 
-/** No token needed (login, the public statement of a mission). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_METADATA, true);
+/** No token needed (login, the public statement of a mission); the OpenAPI document says so too. */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(PUBLIC_METADATA, true), ApiPublic());
 
 /**
  * The caller must hold one of these roles in the mission named by the route parameter `missionId`

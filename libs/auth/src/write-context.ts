@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiHeader, ApiProperty } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { currentCorrelationId } from '#platform';
 import { MISSION_ROLES_METADATA } from './auth.decorators.js';
@@ -16,6 +16,16 @@ import type { MissionRole, Principal } from './domain/roles.js';
 import { nameBasedUuid, type CommandContext, type CommandResult } from '#event-sourcing';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+
+/** The Idempotency-Key header of a write, in the OpenAPI document. */
+export const ApiIdempotencyKey = (): MethodDecorator & ClassDecorator =>
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'kept with the request it was first used for: the same request again gets the first answer ' +
+      '(header Idempotent-Replayed: true) and writes nothing; another request with the key gets 409',
+  });
 const KEY_FORMAT = /^[\x21-\x7e]{1,200}$/;
 
 export type WriteContext = CommandContext & {

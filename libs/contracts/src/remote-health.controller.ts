@@ -1,9 +1,15 @@
 /** GET /health of the gateway: 200 when every context process it forwards to is serving, 503 otherwise. */
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Public } from '#auth';
-import { HEALTH_TIMEOUT_MS } from '#platform';
+import { ApiProblems, HEALTH_TIMEOUT_MS } from '#platform';
 import { REMOTE_CONTEXTS, type RemoteContext } from './remote-context.js';
 
 class ContextHealth {
@@ -25,6 +31,8 @@ export class RemoteHealthController {
   constructor(@Inject(REMOTE_CONTEXTS) private readonly remotes: readonly RemoteContext[]) {}
 
   @Get()
+  @ApiOperation({ summary: 'Whether the gateway serves: every context process answers' })
+  @ApiProblems(400, 413)
   @ApiOkResponse({ type: GatewayHealthReport, description: 'every context answers' })
   @ApiServiceUnavailableResponse({ type: GatewayHealthReport, description: 'a context does not answer' })
   async check(@Res() res: ServerResponse): Promise<void> {

@@ -10,12 +10,15 @@ import type { ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Logger, Module, Optional, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
+  ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { EVENT_STORE, positionToString, type EventStore } from '#event-sourcing';
+import { ApiProblems } from './api-problems.js';
+import { ApiPublic } from './openapi.js';
 import { HealthParts, PartHealth } from './health-parts.js';
 import { ProjectionHost, type ParkedEvents } from './projections.module.js';
 
@@ -44,7 +47,7 @@ class ProjectionHealth {
   name!: string;
   @ApiProperty({ enum: ['degraded'] })
   status!: 'degraded';
-  @ApiProperty({ example: 2, description: 'events it could not apply, parked' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'events it could not apply, parked' })
   parked!: number;
   @ApiProperty({
     example:
@@ -99,6 +102,9 @@ export class HealthController {
   ) {}
 
   @Get()
+  @ApiPublic()
+  @ApiOperation({ summary: 'Whether the platform serves: the event store answers, no projection is stuck' })
+  @ApiProblems(400, 413)
   @ApiOkResponse({
     type: HealthReport,
     description: 'the store answers (degraded: a projection has parked events, or a part says why)',

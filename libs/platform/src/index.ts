@@ -7,6 +7,7 @@ export * from './problem.js';
 export * from './metrics.js';
 export * from './health.js';
 export * from './openapi.js';
+export * from './api-problems.js';
 export * from './http-app.js';
 export * from './event-store.module.js';
 export * from './read-models.module.js';

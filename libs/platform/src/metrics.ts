@@ -1,8 +1,10 @@
 /** Prometheus metrics at GET /metrics: the process's own, appends to the store, and how far readers lag. */
 import { Controller, Get, Global, Header, Module } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { HealthParts } from './health-parts.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ApiProblems } from './api-problems.js';
+import { ApiPublic } from './openapi.js';
 import {
   VersionConflict,
   type AppendResult,
@@ -148,6 +150,9 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @ApiProduces(Registry.PROMETHEUS_CONTENT_TYPE)
+  @ApiPublic()
+  @ApiOperation({ summary: 'Prometheus metrics of this process (appends, relays, projections, logins)' })
+  @ApiProblems(400, 413)
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
   render(): Promise<string> {
     return this.metrics.render();

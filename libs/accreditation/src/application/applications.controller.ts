@@ -34,8 +34,15 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { IdempotentUploads, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
-import { pageRequestOf, type Page } from '#platform';
+import {
+  ApiIdempotencyKey,
+  IdempotentUploads,
+  MissionRoles,
+  Write,
+  WriteReply,
+  type WriteContext,
+} from '#auth';
+import { ApiProblems, BEARER_PROBLEMS, pageRequestOf, type Page } from '#platform';
 import type { PersonalData } from '../domain/application.js';
 import {
   GrantAccreditationCommand,
@@ -50,7 +57,7 @@ import {
   type WriteResult,
 } from './commands.js';
 import { overHttp } from './http-errors.js';
-import { GetApplication, ListApplications, type ApplicationView } from './queries.js';
+import { GetApplication, ListApplications } from './queries.js';
 import {
   AccreditationRequestBody,
   ApplicationsQuery,
@@ -63,6 +70,7 @@ import {
 } from './requests.js';
 import { ApplicationPage } from './pages.js';
 import { READERS, WRITERS } from './roles.js';
+import { ApplicationView } from './views.js';
 
 export const CSV_TYPE = 'text/csv';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -159,6 +167,7 @@ type UploadedList = { readonly buffer: Buffer; readonly mimetype: string; readon
 
 @ApiTags('accreditation')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/applications')
 export class ApplicationsController {
   constructor(
@@ -176,6 +185,8 @@ export class ApplicationsController {
       'from the mission and the identity document: the same person cannot apply twice to one mission.',
   })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async submit(
     @Param('missionId') missionId: string,
     @Body() body: SubmitApplicationBody,
@@ -222,7 +233,18 @@ export class ApplicationsController {
   })
   @ApiConsumes('multipart/form-data', CSV_TYPE, XLSX_TYPE)
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  @ApiAcceptedResponse({ type: ImportJobAnswer })
+  @ApiAcceptedResponse({
+    type: ImportJobAnswer,
+    description: 'the import job, queued: poll it at Location until done',
+    headers: {
+      Location: {
+        description: 'the job: /api/v1/missions/{missionId}/imports/{jobId}',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  @ApiProblems(409, 413, 415)
+  @ApiIdempotencyKey()
   async import(
     @Param('missionId') missionId: string,
     @UploadedFile() file: UploadedList | undefined,
@@ -265,7 +287,7 @@ export class ApplicationsController {
   @Get(':applicationId')
   @MissionRoles(...READERS)
   @ApiOperation({ summary: 'One application, with its person (blank once erased) and its latest screening' })
-  @ApiOkResponse({ schema: { type: 'object' } })
+  @ApiOkResponse({ type: ApplicationView })
   async get(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -281,6 +303,8 @@ export class ApplicationsController {
     description: 'The result names every rule that failed; a new screening is a new event.',
   })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async screen(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -299,6 +323,8 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Approve an application that passed screening' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async approve(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -318,6 +344,8 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Reject an application, with a reason' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async reject(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -332,6 +360,8 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Record the request to the host election body' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async request(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -354,6 +384,8 @@ export class ApplicationsController {
     description: 'Badge numbers are unique in a mission: a number another observer holds is refused (409).',
   })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async grant(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -382,6 +414,8 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Record that the host body refused accreditation' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async refuse(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -396,6 +430,8 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Suspend an accreditation in force' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async suspend(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -410,6 +446,8 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Reinstate a suspended accreditation while its badge is valid' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async reinstate(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -423,6 +461,8 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Revoke an accreditation, with a reason' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async revoke(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
@@ -437,6 +477,8 @@ export class ApplicationsController {
   @MissionRoles(...WRITERS)
   @ApiOperation({ summary: 'Record that an accreditation expired (its badge is past validTo)' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async expire(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,

@@ -3,6 +3,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MissionRoles } from '#auth';
+import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import type { ImportJobView } from './commands.js';
 import { GetImportJob } from './queries.js';
 import { ImportJobAnswer } from './requests.js';
@@ -10,6 +11,7 @@ import { WRITERS } from './roles.js';
 
 @ApiTags('accreditation')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/imports')
 export class ImportsController {
   constructor(private readonly queries: QueryBus) {}

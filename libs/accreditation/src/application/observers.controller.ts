@@ -3,14 +3,16 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MissionRoles } from '#auth';
-import { pageRequestOf, type Page } from '#platform';
-import { FindBadge, ListObservers, type ApplicationView } from './queries.js';
+import { ApiProblems, BEARER_PROBLEMS, pageRequestOf, type Page } from '#platform';
+import { FindBadge, ListObservers } from './queries.js';
 import { ObserverPage } from './pages.js';
 import { ObserversQuery } from './requests.js';
 import { READERS } from './roles.js';
+import { ApplicationView } from './views.js';
 
 @ApiTags('accreditation')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId')
 export class ObserversController {
   constructor(private readonly queries: QueryBus) {}
@@ -43,7 +45,7 @@ export class ObserversController {
   @Get('badges/:badgeNumber')
   @MissionRoles(...READERS)
   @ApiOperation({ summary: 'Whose badge this is, and whether it is in force' })
-  @ApiOkResponse({ schema: { type: 'object' } })
+  @ApiOkResponse({ type: ApplicationView })
   async badge(
     @Param('missionId') missionId: string,
     @Param('badgeNumber') badgeNumber: string,

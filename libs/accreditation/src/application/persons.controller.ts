@@ -2,12 +2,14 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { ErasePersonCommand, plainContext } from './commands.js';
 import { overHttp } from './http-errors.js';
 
 @ApiTags('accreditation')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/persons')
 export class PersonsController {
   constructor(private readonly commands: CommandBus) {}
@@ -20,6 +22,8 @@ export class PersonsController {
     description: 'Refused (422) while one of their accreditations is in force: revoke it first.',
   })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async erase(
     @Param('missionId') missionId: string,
     @Param('personId') personId: string,

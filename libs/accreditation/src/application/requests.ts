@@ -212,38 +212,46 @@ export class ObserversQuery extends PageQuery {
   language?: string;
 }
 
-/** The answer to an import: a line per row of the file. */
+/** A field of a row that was refused, and why. */
+export class ImportRowError {
+  @ApiProperty({ example: 'nationality' }) field!: string;
+  @ApiProperty({ example: 'nationality must be an ISO 3166 alpha-2 code' }) message!: string;
+}
+
+/** The report of an import: a line per row of the file. */
 export class ImportRowAnswer {
-  @ApiProperty() row!: number;
-  @ApiProperty({ enum: ['created', 'unchanged', 'refused'] }) status!: string;
-  @ApiPropertyOptional() applicationId?: string;
   @ApiProperty({
-    type: 'array',
-    items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    type: 'integer',
+    example: 2,
+    description: "the row's number in the sheet: the header is row 1",
   })
-  errors!: { field: string; message: string }[];
+  row!: number;
+  @ApiProperty({ enum: ['created', 'unchanged', 'refused'] }) status!: string;
+  @ApiPropertyOptional({ description: 'the application the row made or found (not when refused)' })
+  applicationId?: string;
+  @ApiProperty({ type: [ImportRowError] }) errors!: ImportRowError[];
 }
 export class ImportAnswer {
-  @ApiProperty() created!: number;
-  @ApiProperty() unchanged!: number;
-  @ApiProperty() refused!: number;
+  @ApiProperty({ type: 'integer' }) created!: number;
+  @ApiProperty({ type: 'integer' }) unchanged!: number;
+  @ApiProperty({ type: 'integer' }) refused!: number;
   @ApiProperty({ type: [ImportRowAnswer] }) rows!: ImportRowAnswer[];
+}
+
+export class ImportProgress {
+  @ApiProperty({ type: 'integer', description: 'rows of the file done' }) done!: number;
+  @ApiProperty({ type: 'integer', description: 'all the rows of the file' }) total!: number;
 }
 
 /** An import job: its state, its progress, and its report once done. */
 export class ImportJobAnswer {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() missionId!: string;
+  @ApiProperty({ format: 'uuid' }) missionId!: string;
   @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] }) state!: string;
-  @ApiProperty({
-    type: 'object',
-    properties: { done: { type: 'integer' }, total: { type: 'integer' } },
-    description: 'rows of the file done, of all its rows',
-  })
-  progress!: { done: number; total: number };
-  @ApiPropertyOptional({ type: ImportAnswer, nullable: true, description: 'once done' })
+  @ApiProperty({ type: ImportProgress }) progress!: ImportProgress;
+  @ApiProperty({ type: ImportAnswer, nullable: true, description: 'once done; null before' })
   report!: ImportAnswer | null;
-  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'once failed: why' })
+  @ApiProperty({ type: 'string', nullable: true, description: 'once failed: why; null otherwise' })
   reason!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

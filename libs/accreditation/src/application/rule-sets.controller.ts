@@ -9,17 +9,18 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
-import { pageRequestOf, PageQuery, type Page } from '#platform';
-import type { RuleSet } from '../domain/eligibility.js';
+import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { ApiProblems, BEARER_PROBLEMS, pageRequestOf, PageQuery, type Page } from '#platform';
 import { plainContext, PublishRuleSet } from './commands.js';
 import { overHttp } from './http-errors.js';
 import { RuleSetPage } from './pages.js';
 import { ListRuleSets } from './queries.js';
 import { READERS, WRITERS } from './roles.js';
+import { RuleSetView } from './views.js';
 
 @ApiTags('accreditation')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/rule-sets')
 export class RuleSetsController {
   constructor(
@@ -36,8 +37,10 @@ export class RuleSetsController {
       'The body is the rule set as data: {id, version, missionId?, election: {country, kind, date}, rules: [...]}. ' +
       'A change is a new version; every problem of an invalid rule set is named (400).',
   })
-  @ApiBody({ schema: { type: 'object' } })
+  @ApiBody({ type: RuleSetView, description: 'missionId may be left out: the path names the mission' })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
   async publish(
     @Param('missionId') missionId: string,
     @Body() ruleSet: unknown,
@@ -53,7 +56,7 @@ export class RuleSetsController {
     description: 'By id, a page at a time: pass nextCursor as cursor for the next.',
   })
   @ApiOkResponse({ type: RuleSetPage })
-  async list(@Param('missionId') missionId: string, @Query() page: PageQuery): Promise<Page<RuleSet>> {
+  async list(@Param('missionId') missionId: string, @Query() page: PageQuery): Promise<Page<RuleSetView>> {
     return this.queries.execute(new ListRuleSets(missionId, pageRequestOf(page)));
   }
 }

@@ -2,15 +2,9 @@
 import type { ServerResponse } from 'node:http';
 import { Body, Controller, HttpCode, Ip, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiOkResponse,
-  ApiProperty,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { currentCorrelationId } from '#platform';
+import { ApiProblem, ApiProblems, currentCorrelationId } from '#platform';
 import { Public } from '../auth.decorators.js';
 import { refuseLogin, TooManyLoginAttempts } from '../too-many-logins.js';
 import { IssueToken } from './commands.js';
@@ -43,9 +37,12 @@ export class TokenController {
   @Post('token')
   @Public()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Log in: email and password for an access token' })
   @ApiOkResponse({ type: TokenResponse })
-  @ApiUnauthorizedResponse({ description: 'wrong email or password' })
-  @ApiTooManyRequestsResponse({ description: 'too many failed logins; see Retry-After' })
+  @ApiProblems(400, 413, 500)
+  @ApiProblem(401, 'wrong email or password (the same answer for an unknown email)')
+  @ApiProblem(404, 'local login is off: this deployment trusts tokens of an external issuer')
+  @ApiProblem(429, 'too many failed logins: try again after Retry-After seconds')
   async token(
     @Body() body: TokenRequest,
     @Ip() address: string,

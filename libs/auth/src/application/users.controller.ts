@@ -1,11 +1,19 @@
 /** POST /api/v1/users and /users/{userId}/disable (platform administrator), GET /api/v1/users/me. */
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { CurrentPrincipal, PlatformAdmin } from '../auth.decorators.js';
 import type { Principal } from '../domain/roles.js';
-import { Write, WriteReply, type WriteContext } from '../write-context.js';
+import { ApiIdempotencyKey, Write, WriteReply, type WriteContext } from '../write-context.js';
 import { DisableUser, RegisterUser } from './commands.js';
 import { MIN_PASSWORD_LENGTH } from './password-policy.js';
 import { commandContextOf, snapshotOf } from './plain-request.js';
@@ -47,6 +55,7 @@ export class CurrentUserView {
 
 @ApiTags('identity')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS)
 @Controller('users')
 export class UsersController {
   constructor(
@@ -56,7 +65,10 @@ export class UsersController {
 
   @Post()
   @PlatformAdmin()
+  @ApiOperation({ summary: 'Register a user account (platform administrator)' })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(403, 409, 413, 422)
+  @ApiIdempotencyKey()
   register(@Body() body: RegisterUserRequest, @Write() write: WriteContext): Promise<WriteReply> {
     return this.commands.execute(
       new RegisterUser(
@@ -69,7 +81,12 @@ export class UsersController {
   @Post(':userId/disable')
   @PlatformAdmin()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Disable a user account: its logins and live tokens are refused (platform administrator)',
+  })
   @ApiOkResponse({ type: WriteReply, description: 'disabled (or already disabled: appended is false)' })
+  @ApiProblems(403, 404, 409, 413, 422)
+  @ApiIdempotencyKey()
   disable(
     @Param('userId', new ParseUUIDPipe()) userId: string,
     @Body() body: DisableUserRequest,
@@ -84,6 +101,7 @@ export class UsersController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'Who the caller is, and their roles per mission' })
   @ApiOkResponse({ type: CurrentUserView })
   me(@CurrentPrincipal() principal: Principal): Promise<CurrentUser> {
     return this.queries.execute(new GetCurrentUser(snapshotOf(principal)));

@@ -4,12 +4,14 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import {
+  ApiIdempotencyKey,
   commandContextOf,
   CurrentPrincipal,
   MISSION_ROLES,
@@ -43,16 +45,9 @@ import {
 import { GetMission, ListMissions } from './queries.js';
 
 const MissionId = () => Param('missionId', new ParseUUIDPipe());
-const IdempotencyKey = () =>
-  ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'kept with the request it was first used for: the same request again gets the first answer and writes nothing; another request with the key gets 409',
-  });
-
 @ApiTags('missions')
 @ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS)
 @Controller('missions')
 export class MissionsController {
   constructor(
@@ -62,8 +57,10 @@ export class MissionsController {
 
   @Post()
   @PlatformAdmin()
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Open a mission for an election (platform administrator)' })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(403, 409, 413, 422)
   open(@Body() body: OpenMissionRequest, @Write() write: WriteContext): Promise<WriteReply> {
     const missionId = write.newId('mission');
     const { kind, date, rounds } = body.election;
@@ -82,6 +79,7 @@ export class MissionsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'The missions the caller may see' })
   @ApiOkResponse({
     type: MissionPage,
     description:
@@ -94,15 +92,19 @@ export class MissionsController {
   @Get(':missionId')
   @MissionRoles(...MISSION_ROLES)
   @ApiParam({ name: 'missionId', format: 'uuid' })
+  @ApiOperation({ summary: 'One mission, with its delegations and staff' })
   @ApiOkResponse({ type: MissionDetailView })
+  @ApiProblems(403, 404)
   get(@MissionId() missionId: string, @CurrentPrincipal() principal: Principal): Promise<MissionDetail> {
     return this.queries.execute(new GetMission({ missionId }, snapshotOf(principal)));
   }
 
   @Post(':missionId/delegations')
   @MissionRoles('secretariat')
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Add a member-state delegation' })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(403, 404, 409, 413, 422)
   addDelegation(
     @MissionId() missionId: string,
     @Body() body: AddDelegationRequest,
@@ -118,8 +120,10 @@ export class MissionsController {
 
   @Delete(':missionId/delegations/:country')
   @MissionRoles('secretariat')
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Remove a delegation' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(403, 404, 409, 413, 422)
   removeDelegation(
     @MissionId() missionId: string,
     @Param('country') country: string,
@@ -130,8 +134,10 @@ export class MissionsController {
 
   @Post(':missionId/staff')
   @MissionRoles('secretariat')
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Grant a user a role on the mission staff' })
   @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(403, 404, 409, 413, 422)
   grantRole(
     @MissionId() missionId: string,
     @Body() body: GrantStaffRoleRequest,
@@ -144,8 +150,10 @@ export class MissionsController {
 
   @Delete(':missionId/staff/:userId/roles/:role')
   @MissionRoles('secretariat')
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: "Withdraw a staff member's role" })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(403, 404, 409, 413, 422)
   withdrawRole(
     @MissionId() missionId: string,
     @Param('userId') userId: string,
@@ -160,8 +168,10 @@ export class MissionsController {
   @Post(':missionId/close')
   @HttpCode(200)
   @MissionRoles('head_of_mission', 'secretariat')
-  @IdempotencyKey()
+  @ApiIdempotencyKey()
+  @ApiOperation({ summary: 'Close the mission' })
   @ApiOkResponse({ type: WriteReply })
+  @ApiProblems(403, 404, 409, 413, 422)
   close(
     @MissionId() missionId: string,
     @Body() body: CloseMissionRequest,
