@@ -1,8 +1,8 @@
 /** The key store on both databases the platform runs on: a real Postgres server and the embedded PGlite. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sqlOnPool } from '#event-sourcing';
-import { openDatabase, type Database } from '#eventstore-postgres';
-import { createTestDatabase, type TestDatabase } from '#testing';
+import type { Database } from '#eventstore-postgres';
+import { TEST_DATABASES, type OpenedTestDatabase } from '#testing';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { fingerprintOf } from './request-fingerprint.js';
 
@@ -10,7 +10,7 @@ const path = '/api/v1/missions/m-1/delegations';
 const germany = fingerprintOf('POST', path, { country: 'DE' });
 const finland = fingerprintOf('POST', path, { country: 'FI' });
 
-const specsOn = (name: string, open: () => Promise<{ database: Database; cleanup: () => Promise<void> }>) =>
+const specsOn = (name: string, open: () => Promise<OpenedTestDatabase>) =>
   describe(`idempotency keys (${name})`, () => {
     let database: Database;
     let cleanup: () => Promise<void>;
@@ -69,19 +69,4 @@ const specsOn = (name: string, open: () => Promise<{ database: Database; cleanup
     });
   });
 
-specsOn('Postgres server', async () => {
-  const testDb: TestDatabase = await createTestDatabase();
-  const database = await openDatabase({ url: testDb.url, maxConnections: 4 });
-  return {
-    database,
-    cleanup: async () => {
-      await database.close();
-      await testDb.drop();
-    },
-  };
-});
-
-specsOn('PGlite', async () => {
-  const database = await openDatabase({ dataDir: 'memory://' });
-  return { database, cleanup: () => database.close() };
-});
+for (const [name, open] of TEST_DATABASES) specsOn(name, open);

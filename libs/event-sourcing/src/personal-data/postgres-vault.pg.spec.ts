@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openDatabase, type Database } from '#eventstore-postgres';
-import { createTestDatabase, type TestDatabase } from '#testing';
+import type { Database } from '#eventstore-postgres';
+import { TEST_DATABASES, type OpenedTestDatabase } from '#testing';
 import { PostgresPersonalDataVault, sqlOnPool, transactionsOnPool, unwrapKey } from './postgres-vault.js';
 import { InvalidEvent } from '../errors.js';
 import { PersonErasedError, type SealedPersonalData } from './vault.js';
@@ -21,7 +21,7 @@ const anna = {
   identityDocument: { kind: 'passport', number: 'C01X00T47' },
 };
 
-const specsOn = (name: string, open: () => Promise<{ database: Database; cleanup: () => Promise<void> }>) =>
+const specsOn = (name: string, open: () => Promise<OpenedTestDatabase>) =>
   describe(`personal data vault (${name})`, () => {
     let database: Database;
     let cleanup: () => Promise<void>;
@@ -340,19 +340,4 @@ const sealWith = (key: Buffer, personId: string, value: unknown): SealedPersonal
   };
 };
 
-specsOn('Postgres server', async () => {
-  const testDb: TestDatabase = await createTestDatabase();
-  const database = await openDatabase({ url: testDb.url, maxConnections: 4 });
-  return {
-    database,
-    cleanup: async () => {
-      await database.close();
-      await testDb.drop();
-    },
-  };
-});
-
-specsOn('PGlite', async () => {
-  const database = await openDatabase({ dataDir: 'memory://' });
-  return { database, cleanup: () => database.close() };
-});
+for (const [name, open] of TEST_DATABASES) specsOn(name, open);
