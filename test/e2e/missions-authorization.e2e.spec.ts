@@ -47,6 +47,14 @@ const ROUTES: readonly Route[] = [
   },
   { name: 'GET /missions', method: 'get', access: 'anyone', success: 200, path: () => '/api/v1/missions' },
   {
+    name: 'POST /users',
+    method: 'post',
+    access: 'admin',
+    success: 201,
+    path: () => '/api/v1/users',
+    body: (key) => ({ email: `matrix-user-${key}@mission.example`, password: 'a long enough passphrase' }),
+  },
+  {
     name: 'GET /missions/:id',
     method: 'get',
     access: MISSION_ROLES,
