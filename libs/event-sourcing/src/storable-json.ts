@@ -14,6 +14,11 @@ export const MAX_JSON_DEPTH = 64;
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** The text with what Postgres would refuse made visible: NUL escaped, lone surrogates replaced (U+FFFD). */
+export const storableCopyOf = (text: string): string =>
+  text.replaceAll('\u0000', '\\u0000').replace(LONE_SURROGATES, '\uFFFD');
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
 /** Why Postgres would refuse this text, or undefined when it can hold it. */
 export const textProblem = (text: string): string | undefined => {
   const nul = text.indexOf('\u0000');

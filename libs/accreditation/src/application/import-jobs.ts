@@ -31,7 +31,6 @@ export type ImportJobWork = {
   readonly content: Buffer;
   readonly context: CommandContext;
   readonly done: number;
-  readonly report: ImportRowReport[];
 };
 
 type JobRow = {
@@ -113,7 +112,7 @@ export class ImportJobs {
   /** The work of a job that has not ended, or undefined. */
   async work(jobId: string): Promise<ImportJobWork | undefined> {
     const [row] = (await this.sql(
-      `SELECT job_id, mission_id, format, content, context, rows_done, report FROM accreditation_import_jobs
+      `SELECT job_id, mission_id, format, content, context, rows_done FROM accreditation_import_jobs
        WHERE job_id = $1 AND state IN ('queued', 'running') AND content IS NOT NULL`,
       [jobId],
     )) as {
@@ -123,7 +122,6 @@ export class ImportJobs {
       content: Buffer;
       context: CommandContext;
       rows_done: number;
-      report: ImportRowReport[];
     }[];
     if (!row) return undefined;
     return {
@@ -133,7 +131,6 @@ export class ImportJobs {
       content: Buffer.from(row.content),
       context: row.context,
       done: row.rows_done,
-      report: row.report,
     };
   }
 

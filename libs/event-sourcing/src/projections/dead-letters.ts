@@ -11,7 +11,8 @@ import { positionToString, type RecordedEvent } from '../envelope.js';
 import { Upcasters } from '../upcasting.js';
 import { createTableOnce } from './create-table.js';
 import type { Projection } from './projection.js';
-import { describeFailure, isTransientFailure, storableText } from './transient-failure.js';
+import { storableCopyOf } from '../storable-json.js';
+import { describeFailure, isTransientFailure } from './transient-failure.js';
 
 export const createDeadLettersTable = (dataSource: DataSource): Promise<void> =>
   createTableOnce(
@@ -65,11 +66,11 @@ export const park = async (tx: Queryable, parcel: Parcel): Promise<DeadLetter> =
   if (eventId === undefined) throw new Error('a dead letter needs an event or a key');
   const letter: DeadLetter = {
     projection: parcel.projection,
-    eventId: storableText(eventId),
+    eventId: storableCopyOf(eventId),
     globalPosition: event ? positionToString(event.globalPosition) : null,
-    streamId: event ? storableText(event.streamId) : null,
-    type: event ? storableText(event.type) : null,
-    origin: storableText(parcel.origin),
+    streamId: event ? storableCopyOf(event.streamId) : null,
+    type: event ? storableCopyOf(event.type) : null,
+    origin: storableCopyOf(parcel.origin),
     error: describeFailure(parcel.error),
     parkedAt: new Date(),
   };

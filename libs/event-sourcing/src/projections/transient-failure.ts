@@ -3,6 +3,7 @@
  * one that will happen again with the same event. Only the second kind parks an event: parking an
  * event because the connection dropped would put a good event aside for nothing.
  */
+import { storableCopyOf } from '../storable-json.js';
 
 /**
  * SQLSTATE classes and codes that say nothing about the event: connection exceptions (08),
@@ -48,11 +49,6 @@ export const describeFailure = (error: unknown): string => {
   const code =
     typeof failure.code === 'string' && /^[0-9A-Z]{5}$/.test(failure.code) ? ` [${failure.code}]` : '';
   const message = error instanceof Error ? error.message : String(error);
-  return storableText(`${name}${code}: ${message}`).slice(0, 4000);
+  // Cut first, then clean: a cut through a surrogate pair leaves a lone half, which cleaning replaces.
+  return storableCopyOf(`${name}${code}: ${message}`.slice(0, 4000));
 };
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Text Postgres accepts in a text column: no NUL, no lone surrogate. */
-export const storableText = (text: string): string =>
-  text.replaceAll('\u0000', '\\u0000').replace(LONE_SURROGATE, '\uFFFD');
