@@ -76,10 +76,11 @@ export type TopicSettings = {
   readonly replicationFactor?: number;
 };
 
-/** Creates the topics that do not exist yet (brokers here never create topics on first use). */
 /**
  * A freshly created topic can still be "unknown" to the broker for a moment after createTopics
- * returned (kafkajs waits only for "leader not available"): wait until every partition has a leader.
+ * returned (kafkajs waits only for "leader not available"), and once the metadata names a leader, that
+ * leader can still answer "not the leader for that topic-partition" until it has opened the partition's
+ * log: wait until every partition has a leader that answers for it (ListOffsets goes to the leader).
  */
 const untilLed = async (admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -89,8 +90,10 @@ const untilLed = async (admin: Admin, topics: readonly string[], timeoutMs = 30_
       if (
         metadata.length === topics.length &&
         metadata.every((t) => t.partitions.every((p) => p.leader >= 0))
-      )
+      ) {
+        await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
         return;
+      }
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
@@ -100,6 +103,7 @@ const untilLed = async (admin: Admin, topics: readonly string[], timeoutMs = 30_
   }
 };
 
+/** Creates the topics that do not exist yet (brokers here never create topics on first use). */
 export const ensureTopics = async (
   kafka: Kafka,
   topics: readonly string[],
