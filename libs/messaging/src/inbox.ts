@@ -20,3 +20,21 @@ export const receiveOnce = async (tx: EntityManager, consumer: string, eventId: 
   );
   return rows.length === 1;
 };
+
+/**
+ * The ids among `eventIds` that `consumer` receives for the first time (each once, however often it is
+ * listed), lowercase as Postgres prints a uuid: one statement for a batch. Call inside the transaction that applies them.
+ */
+export const receiveEachOnce = async (
+  tx: EntityManager,
+  consumer: string,
+  eventIds: readonly string[],
+): Promise<Set<string>> => {
+  const rows: { event_id: string }[] = await tx.query(
+    `INSERT INTO observa_inbox (consumer, event_id)
+     SELECT $1, id FROM unnest($2::uuid[]) AS id
+     ON CONFLICT DO NOTHING RETURNING event_id`,
+    [consumer, eventIds],
+  );
+  return new Set(rows.map((row) => row.event_id));
+};

@@ -1,8 +1,10 @@
 /**
- * The distributed transport: a consumer group per projection on the topics of its categories. Each
- * message is applied in ONE transaction with its inbox row, and only then is its offset committed.
- * A redelivered event finds its inbox row and changes nothing; a handler that throws rolls back
- * everything it wrote, leaves the offset where it was, and the message comes again.
+ * The distributed transport: a consumer group per projection on the topics of its categories. What a
+ * fetch brings of one partition is applied in batches of up to `batchSize` messages, each batch in ONE
+ * transaction with its inbox rows (one statement for the batch), and only then is the batch's offset
+ * committed. A redelivered event finds its inbox row and changes nothing; a handler that throws rolls
+ * back everything the batch wrote, leaves the offset where it was, and the messages come again. A batch
+ * that fails for good is applied again a message at a time, so that only the message at fault is parked.
  *
  * Each consumer heals by itself: whenever kafkajs gives up (broker gone, group coordinator moved,
  * topic deleted) the consumer is thrown away and a new one is made, after the topics are created
@@ -30,7 +32,7 @@ import {
   type Projection,
 } from '#event-sourcing/projections';
 import type { EventTransport, FeedState, Running } from './event-transport.js';
-import { createInboxTable, receiveOnce } from './inbox.js';
+import { createInboxTable, receiveEachOnce, receiveOnce } from './inbox.js';
 import { pause } from './pause.js';
 import { ensureTopics, TopicRouting } from './topics.js';
 
@@ -50,12 +52,17 @@ export type KafkaTransportOptions = {
   readonly onError?: (error: unknown, projection: Projection) => void;
   /** Told of each message parked, once its transaction has committed. */
   readonly onParked?: (letter: DeadLetter) => void;
+  /** Most messages applied in one transaction (500, as the store-fed runner's page). */
+  readonly batchSize?: number;
 };
 
 /** Where a copy of each parked message goes: the topic it came from, suffixed. */
 export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
 
 type Delivery = { readonly topic: string; readonly partition: number; readonly message: KafkaMessage };
+
+/** Consecutive messages of one partition, applied together. */
+type Batch = { readonly topic: string; readonly partition: number; readonly messages: readonly KafkaMessage[] };
 
 /** Why kafkajs stopped a consumer, as its CRASH event reports it. */
 type Crash = { readonly payload: { readonly error: Error } };
@@ -75,8 +82,8 @@ export class KafkaTransport implements EventTransport {
     // Connected at the first dead letter: most consumers never need it.
     const deadLetters = lazyProducer(this.options.kafka);
     let stopping = false;
-    const feed = new KafkaFeed(this.options, projection, this.groupOf(projection), (delivery) =>
-      this.deliver(projection, delivery, deadLetters, () => stopping),
+    const feed = new KafkaFeed(this.options, projection, this.groupOf(projection), (batch) =>
+      this.deliverBatch(projection, batch, deadLetters, () => stopping),
     );
     this.feeds.set(projection.name, feed);
     await feed.firstAttempt;
@@ -117,6 +124,44 @@ export class KafkaTransport implements EventTransport {
     }
   }
 
+  /**
+   * The batch in one transaction; when that fails for good (an event the projection cannot apply, a
+   * message that is no event), each message again in its own, parking the ones at fault.
+   */
+  private async deliverBatch(
+    projection: Projection,
+    batch: Batch,
+    deadLetters: LazyProducer,
+    stopping: () => boolean,
+  ): Promise<void> {
+    try {
+      const events = batch.messages
+        .map((message) => decodeEvent(message.value))
+        // A context's topic carries all its categories; this projection may read only some.
+        .filter((event) => readsCategoryOf(projection, event))
+        .map((event) => this.upcasters.upcast(event));
+      if (events.length === 0) return;
+      await this.options.dataSource.transaction(async (tx) => {
+        const unseen = await receiveEachOnce(
+          tx,
+          projection.name,
+          events.map((event) => event.eventId),
+        );
+        for (const event of events)
+          if (unseen.delete(event.eventId.toLowerCase())) await projection.apply(event, tx);
+      });
+    } catch (error) {
+      if (isTransientFailure(error) || stopping()) throw error;
+      for (const message of batch.messages)
+        await this.deliver(
+          projection,
+          { topic: batch.topic, partition: batch.partition, message },
+          deadLetters,
+          stopping,
+        );
+    }
+  }
+
   private async deliver(
     projection: Projection,
     delivery: Delivery,
@@ -126,9 +171,7 @@ export class KafkaTransport implements EventTransport {
     let event: RecordedEvent | undefined;
     try {
       event = decodeEvent(delivery.message.value);
-      // A context's topic carries all its categories; this projection may read only some.
-      if (projection.categories.length > 0 && !projection.categories.includes(categoryOf(event.streamId)))
-        return;
+      if (!readsCategoryOf(projection, event)) return;
       const upcast = this.upcasters.upcast(event);
       await this.options.dataSource.transaction(async (tx) => {
         if (await receiveOnce(tx, projection.name, upcast.eventId)) await projection.apply(upcast, tx);
@@ -184,6 +227,9 @@ export class KafkaTransport implements EventTransport {
   }
 }
 
+const readsCategoryOf = (projection: Projection, event: RecordedEvent): boolean =>
+  projection.categories.length === 0 || projection.categories.includes(categoryOf(event.streamId));
+
 type LazyProducer = { get(): Promise<Producer>; disconnect(): Promise<void> };
 
 const lazyProducer = (kafka: Kafka): LazyProducer => {
@@ -233,7 +279,7 @@ class KafkaFeed {
     private readonly options: KafkaTransportOptions,
     private readonly projection: Projection,
     private readonly groupId: string,
-    private readonly deliver: (delivery: Delivery) => Promise<void>,
+    private readonly deliver: (batch: Batch) => Promise<void>,
   ) {
     this.state = { part: `consumer:${projection.name}`, status: 'degraded', reason: 'joining its group' };
     this.firstAttempt = new Promise((resolve) => (this.attempted = resolve));
@@ -291,11 +337,22 @@ class KafkaFeed {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics, fromBeginning: true });
+      const batchSize = this.options.batchSize ?? 500;
       await consumer.run({
         autoCommit: false,
-        eachMessage: async (delivery) => {
-          await this.deliver(delivery);
-          await commit(consumer, delivery.topic, delivery.partition, delivery.message);
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          const { topic, partition } = batch;
+          for (let from = 0; from < batch.messages.length; from += batchSize) {
+            // A rebalance took the partition away, or the consumer stops: the rest comes again.
+            if (!isRunning() || isStale()) return;
+            const messages = batch.messages.slice(from, from + batchSize);
+            await this.deliver({ topic, partition, messages });
+            const last = messages[messages.length - 1];
+            await commit(consumer, topic, partition, last);
+            resolveOffset(last.offset); // or the next fetch brings the same messages again
+            await heartbeat();
+          }
         },
       });
       // Removed again below: one signal serves every attempt of a day of reconnections.
