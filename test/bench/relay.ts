@@ -49,7 +49,7 @@ const BATCH = 10;
 const SEED_WRITERS = 4;
 
 /** Fresh contexts, hence fresh topics: `observa.bench-<tag>-<context>.events.v1`. */
-const routingFor = (tag: string): TopicRouting =>
+export const routingFor = (tag: string): TopicRouting =>
   new TopicRouting(
     Object.fromEntries(Object.entries(ROUTES).map(([cat, ctx]) => [cat, `bench-${tag}-${ctx}`])),
   );
@@ -57,7 +57,7 @@ const routingFor = (tag: string): TopicRouting =>
 /** What a topic of some run is for, independent of the run: `observa.bench-ours3ab12cd-missions.events.v1` → `missions`. */
 const roleOf = (topic: string): string => /-([a-z]+)\.events\.v1$/.exec(topic)?.[1] ?? topic;
 
-const seed = async (store: PostgresEventStore, total: number): Promise<void> => {
+export const seed = async (store: PostgresEventStore, total: number): Promise<void> => {
   const streams = Math.ceil(total / EVENTS_PER_STREAM);
   const streamId = (i: number) => `${CATEGORIES[i % CATEGORIES.length]}-bench${i}`;
   let sequence = 0;

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { eventStoreProfileSuite, eventStoreSuite } from './event-store.js';
 import { httpDistributedSuite } from './http-distributed.js';
 import { httpSuite } from './http.js';
+import { projectionsSuite } from './projections.js';
 import { relaySuite } from './relay.js';
 import { formatTable, machine, writeSuiteFile } from './report.js';
 import type { BenchSuite, ScenarioResult } from './types.js';
@@ -21,6 +22,7 @@ export const suites: BenchSuite[] = [
   eventStoreSuite,
   eventStoreProfileSuite,
   relaySuite,
+  projectionsSuite,
   httpSuite,
   httpDistributedSuite,
 ];
