@@ -344,6 +344,29 @@ describe('hostile input on every write route (standalone)', () => {
     expect(await world.store.headPosition()).toEqual(head);
   }, 600_000);
 
+  it('answers 404 on every write route of a mission nobody opened, even to the platform administrator, writing nothing', async () => {
+    const head = await world.store.headPosition();
+    const bodies = validBodies(ids);
+    const nobodys = { ...ids, missionId: '5d0c1e4e-0000-4000-8000-000000000000' };
+    const mission = (route: string) =>
+      urlOf(route).replace(encodeURIComponent(ids.missionId), nobodys.missionId);
+    const scoped = WRITE_ROUTES.filter((route) => route.includes('{missionId}'));
+    expect(scoped.length).toBeGreaterThan(15);
+    for (const route of scoped) {
+      const response =
+        route === IMPORT
+          ? await send(route, mission(route))
+              .set('content-type', 'text/csv')
+              .send(`${HEADER}\nJana,Novakova,1975-02-11,CZ,passport,CZ4410021,,cs,LTO,CZ,none,\n`)
+          : await send(route, mission(route)).send(
+              (validBodies(nobodys)[route] ?? bodies[route] ?? {}) as object,
+            );
+      expect({ route, status: response.status }).toEqual({ route, status: 404 });
+      expect(response.headers['content-type']).toMatch(PROBLEM);
+    }
+    expect(await world.store.headPosition()).toEqual(head);
+  });
+
   it('answers an imported row too long to keep with a refusal in the report, creating nothing', async () => {
     const head = await world.store.headPosition();
     const response = await send(IMPORT, urlOf(IMPORT))

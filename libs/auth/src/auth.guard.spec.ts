@@ -13,8 +13,10 @@ import type { AccountStatus, MissionMembership } from './mission-membership.js';
 import { issueAccessToken, type AuthConfig, type TokenSubject } from './token.js';
 import { refuseLogin } from './too-many-logins.js';
 
-const own = 'kg-2023';
-const other = 'kz-2020';
+const own = '0b5c8a52-6a1e-4f0e-9d59-2c1f3e7a9b10';
+const other = '7f3d2e1c-9b8a-4c6d-8e5f-1a2b3c4d5e6f';
+/** A mission id nobody ever opened. */
+const unknown = 'c0ffee00-0000-4000-8000-000000000000';
 
 @Controller('missions/:missionId')
 class MissionProbe {
@@ -63,6 +65,9 @@ class PlatformProbe {
 /** Stands in for the projection of StaffRoleGranted/Withdrawn (our own port, not an external boundary). */
 class StaffRoles implements MissionMembership {
   constructor(private readonly roles: Record<string, Record<string, MissionRole[]>>) {}
+  async exists(missionId: string): Promise<boolean> {
+    return missionId === own || missionId === other;
+  }
   async rolesOf(userId: string): Promise<RolesByMission> {
     return new Map(Object.entries(this.roles[userId] ?? {}).map(([m, roles]) => [m, new Set(roles)]));
   }
@@ -194,6 +199,28 @@ describe('the auth guard', () => {
       for (const mission of [own, other])
         for (const path of ['applications', 'visits'])
           expect((await get(`/missions/${mission}/${path}`, 'admin')).status).toBe(200);
+    });
+
+    it('answers 404 to the platform administrator for a mission nobody opened', async () => {
+      for (const path of ['applications', 'visits']) {
+        const response = await get(`/missions/${unknown}/${path}`, 'admin');
+        expect(response.status).toBe(404);
+        expect(JSON.parse(response.text)).toMatchObject({ detail: `there is no mission ${unknown}` });
+      }
+    });
+
+    it.each([
+      ['not a UUID', 'kg-2023'],
+      ['10 000 characters', 'x'.repeat(10_000)],
+      ['upper case', own.toUpperCase()],
+      ['a UUID with a tail', `${own}0`],
+      ['a UUID with a head', `0${own}`],
+    ])('answers 404 to everyone for a mission id that is %s, without echoing it', async (_, id) => {
+      for (const who of ['admin', 'secretariat']) {
+        const response = await get(`/missions/${encodeURIComponent(id)}/applications`, who);
+        expect(response.status).toBe(404);
+        expect(JSON.parse(response.text)).toMatchObject({ detail: 'there is no mission with that id' });
+      }
     });
 
     it('hands the route the principal', async () =>

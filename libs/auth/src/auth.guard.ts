@@ -23,7 +23,7 @@ import {
   PUBLIC_METADATA,
   type AuthenticatedRequest,
 } from './auth.decorators.js';
-import { authorize, type MissionRole, type Principal } from './domain/roles.js';
+import { authorize, isMissionId, type MissionRole, type Principal } from './domain/roles.js';
 import {
   ACCOUNT_STATUS,
   MISSION_MEMBERSHIP,
@@ -91,6 +91,10 @@ export class AuthGuard implements CanActivate {
     if (roles) {
       const missionId = request.params?.missionId;
       if (!missionId) throw new Error('@MissionRoles() is on a route without a :missionId parameter');
+      // Not echoed: it can be anything a client typed.
+      if (!isMissionId(missionId)) throw new NotFound('there is no mission with that id');
+      if (principal.platformRole === 'admin' && !(await this.membership.exists(missionId)))
+        throw new NotFound(`there is no mission ${missionId}`);
       switch (authorize(principal, missionId, roles)) {
         case 'not-found':
           throw new NotFound(`there is no mission ${missionId}`);

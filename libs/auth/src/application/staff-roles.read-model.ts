@@ -3,10 +3,10 @@
  * StaffRoleWithdrawn on `mission` streams): the guard's MissionMembership. Identity keeps its own view
  * of these facts instead of asking the missions context, so the two never call each other.
  */
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Entity, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
-import type { RecordedEvent } from '#event-sourcing';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-sourcing';
 import type { Projection } from '#event-sourcing/projections';
 import type { MissionRole, RolesByMission } from '../domain/roles.js';
 import type { MissionMembership } from '../mission-membership.js';
@@ -46,7 +46,25 @@ export const missionRolesProjection: Projection = {
 
 @Injectable()
 export class ProjectedMissionMembership implements MissionMembership {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** Missions never go away: once seen, a mission is known for the life of the process. */
+  private readonly known = new Set<string>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /**
+   * Asked of the store, not of a view: a mission opened a moment ago exists at once (its stream's
+   * first event is MissionOpened, the missions context's published naming `mission-<id>`).
+   */
+  async exists(missionId: string): Promise<boolean> {
+    if (this.known.has(missionId)) return true;
+    const [first] = await this.store.readStream(`mission-${missionId}`, { maxCount: 1 });
+    if (first === undefined) return false;
+    this.known.add(missionId);
+    return true;
+  }
 
   async rolesOf(userId: string): Promise<RolesByMission> {
     const rows = await this.dataSource.getRepository(MissionRoleHeld).findBy({ userId });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { authorize, MISSION_ROLES, type MissionRole, type Principal } from './roles.js';
+import { authorize, isMissionId, MISSION_ROLES, type MissionRole, type Principal } from './roles.js';
 
 const own = 'mission-kg-2023';
 const other = 'mission-kz-2020';
@@ -51,4 +51,19 @@ describe('authorize', () => {
 
   it('treats a member whose every role was withdrawn as a stranger', () =>
     expect(authorize(member(), own, ['observer'])).toBe('not-found'));
+});
+
+describe('isMissionId', () => {
+  const id = '5f0c2d1e-8a43-4b7e-9a51-2f8d3c6b1a90';
+  it('takes a lowercase UUID', () => expect(isMissionId(id)).toBe(true));
+  it.each([
+    ['upper case', id.toUpperCase()],
+    ['a character before', `x${id}`],
+    ['a character after', `${id}x`],
+    ['a newline after', `${id}\n`],
+    ['no dashes', id.replaceAll('-', '')],
+    ['a short group', id.slice(1)],
+    ['a letter past f', id.replace('5f0c', '5g0c')],
+    ['empty', ''],
+  ])('refuses %s', (_, value) => expect(isMissionId(value)).toBe(false));
 });

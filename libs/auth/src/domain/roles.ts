@@ -26,6 +26,11 @@ export type Principal = {
 
 export type Authorization = 'allowed' | 'not-found' | 'forbidden';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Missions are named by the UUIDs the missions context gives them (lowercase, as it writes them). */
+export const isMissionId = (value: string): boolean => UUID.test(value);
+
 /**
  * May the principal act in this mission with one of these roles?
  * To someone with no role in a mission, the mission does not exist: 'not-found', so that ids of other
