@@ -215,11 +215,13 @@ describe('the auth guard', () => {
       ['upper case', own.toUpperCase()],
       ['a UUID with a tail', `${own}0`],
       ['a UUID with a head', `0${own}`],
-    ])('answers 404 to everyone for a mission id that is %s, without echoing it', async (_, id) => {
-      for (const who of ['admin', 'secretariat']) {
+    ])('answers 400 to everyone for a mission id that is %s, without echoing it', async (_, id) => {
+      for (const who of ['admin', 'secretariat', 'stranger']) {
         const response = await get(`/missions/${encodeURIComponent(id)}/applications`, who);
-        expect(response.status).toBe(404);
-        expect(JSON.parse(response.text)).toMatchObject({ detail: 'there is no mission with that id' });
+        expect(response.status).toBe(400);
+        expect(JSON.parse(response.text)).toMatchObject({
+          errors: [{ field: 'missionId', message: 'missionId must be a UUID' }],
+        });
       }
     });
 

@@ -16,7 +16,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Forbidden, NotFound } from '#event-sourcing';
-import { HealthController, MetricsController } from '#platform';
+import { HealthController, MetricsController, ValidationFailed } from '#platform';
 import {
   MISSION_ROLES_METADATA,
   PLATFORM_ADMIN_METADATA,
@@ -91,8 +91,9 @@ export class AuthGuard implements CanActivate {
     if (roles) {
       const missionId = request.params?.missionId;
       if (!missionId) throw new Error('@MissionRoles() is on a route without a :missionId parameter');
-      // Not echoed: it can be anything a client typed.
-      if (!isMissionId(missionId)) throw new NotFound('there is no mission with that id');
+      // Before anything is looked up; the value is not echoed: it can be anything a client typed.
+      if (!isMissionId(missionId))
+        throw new ValidationFailed([{ field: 'missionId', message: 'missionId must be a UUID' }]);
       if (principal.platformRole === 'admin' && !(await this.membership.exists(missionId)))
         throw new NotFound(`there is no mission ${missionId}`);
       switch (authorize(principal, missionId, roles)) {
