@@ -46,12 +46,34 @@ export type {
   SubmitApplication,
   SuspendAccreditation,
 } from './domain/application.commands.js';
-export * from './application/commands.js';
-export * from './application/queries.js';
-export { AccreditationModule } from './application/accreditation.module.js';
-export { ACCREDITATION_CLOCK, type Clock } from './application/accreditation-desk.js';
-export { applicationIdFor, personIdFor, applicationStream } from './application/identities.js';
-export { ApplicationRow, RuleSetRow, accreditationProjection } from './application/read-models.js';
+// The command and query classes the transport carries (libs/contracts finds them among these exports).
+export * from './publish-rule-set/publish-rule-set.transport.js';
+export * from './submit-application/submit-application.transport.js';
+export * from './screen-application/screen-application.transport.js';
+export * from './take-application-step/take-application-step.transport.js';
+export * from './grant-accreditation/grant-accreditation.transport.js';
+export * from './erase-person/erase-person.transport.js';
+export * from './imports/import-applications.transport.js';
+export * from './applications-view/queries.js';
+export * from './observers-view/queries.js';
+export * from './rule-sets-view/queries.js';
+export * from './imports/import-queries.js';
+export type { ApplicationStep } from './take-application-step/take-application-step.js';
+export type {
+  ImportFormat,
+  ImportJobView,
+  ImportReport,
+  ImportRowReport,
+} from './imports/import-applications.js';
+export { plainContext, type WriteResult } from './write-result.js';
+export { AccreditationModule } from './accreditation.module.js';
+export { ACCREDITATION_CLOCK, type Clock } from './clock.js';
+export { applicationIdFor, personIdFor, applicationStream } from './identities.js';
+export {
+  ApplicationRow,
+  RuleSetRow,
+  accreditationProjection,
+} from './applications-view/applications.projection.js';
 /** Errors of this context that cross the wire by name (the hosts register every exported one). */
-export { InvalidRuleSet } from './application/command-handlers.js';
-export { BadgeNumberTaken } from './application/badge.stream.js';
+export { InvalidRuleSet } from './publish-rule-set/publish-rule-set.js';
+export { BadgeNumberTaken } from './domain/badge.js';
