@@ -13,9 +13,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
+import type request from 'supertest';
 import type { Response, Test } from 'supertest';
-import type TestAgent from 'supertest/lib/agent.js';
 import type { DomainEvent, EventStore, NewEvent } from '#event-sourcing';
+
+/** What supertest's `request(server)` gives. */
+export type Http = ReturnType<typeof request>;
 
 export type StreamEvents = { readonly streamId: string; readonly events: readonly DomainEvent[] };
 
@@ -25,7 +28,7 @@ export const stream = (streamId: string, events: readonly DomainEvent[]): Stream
 });
 
 export type HttpSpecHost = {
-  readonly http: TestAgent<Test>;
+  readonly http: Http;
   readonly store: EventStore;
   /** Resolves once what the request reads besides the store (read models) has caught up with the given events. */
   readonly settle?: () => Promise<void>;
@@ -68,7 +71,7 @@ const appendedBy = async (store: EventStore, request: () => Promise<Response>) =
 
 export const httpSpec = (host: () => HttpSpecHost) => ({
   given: (...streams: StreamEvents[]) => ({
-    when: (send: (http: TestAgent<Test>) => Test) => ({
+    when: (send: (http: Http) => Test) => ({
       then: async (expected: ThenExpected): Promise<Response> => {
         const { http, store, settle } = host();
         await given(store, streams);
