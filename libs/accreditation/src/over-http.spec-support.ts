@@ -10,7 +10,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { IdentityModule, issueAccessToken, LOCAL_AUDIENCE, LOCAL_ISSUER, type MissionRole } from '#auth';
-import { EVENT_STORE, type EventStore } from '#event-sourcing';
+import { EVENT_STORE, type DomainEvent, type EventStore } from '#event-sourcing';
 import {
   AppConfigModule,
   createHttpApp,
@@ -24,6 +24,7 @@ import {
 import { stream, type HttpSpecHost, type StreamEvents } from '#testing';
 import { AccreditationModule } from './accreditation.module.js';
 import { ACCREDITATION_CLOCK } from './clock.js';
+import { historyUntil } from './domain/application.examples.js';
 
 const JWT_SECRET = 'over-http-spec-secret-long-enough-for-hs256!';
 
@@ -36,6 +37,10 @@ export type AccreditationOverHttp = HttpSpecHost & {
 /** The missions context's fact that the user holds the role in the mission (its `mission-<id>` stream). */
 export const staffRole = (missionId: string, userId: string, role: MissionRole): StreamEvents =>
   stream(`mission-${missionId}`, [{ type: 'StaffRoleGranted', data: { missionId, userId, role } }]);
+
+/** An application's history up to a stage (domain/application.examples.ts), under its own id. */
+export const historyOf = (applicationId: string, stage: keyof typeof historyUntil): DomainEvent[] =>
+  historyUntil[stage].map((event) => ({ type: event.type, data: { ...event.data, applicationId } }));
 
 export const startAccreditationOverHttp = async (now: () => Date): Promise<AccreditationOverHttp> => {
   const config = loadConfig({ OBSERVA_DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });

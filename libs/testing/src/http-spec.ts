@@ -20,12 +20,18 @@ import type { DomainEvent, EventStore, NewEvent } from '#event-sourcing';
 /** What supertest's `request(server)` gives. */
 export type Http = ReturnType<typeof request>;
 
-export type StreamEvents = { readonly streamId: string; readonly events: readonly DomainEvent[] };
+export type StreamEvents = StreamOf<DomainEvent>;
 
-export const stream = (streamId: string, events: readonly DomainEvent[]): StreamEvents => ({
-  streamId,
-  events,
-});
+/** Events as a spec names them: given, or expected (where data may hold matchers such as expect.any). */
+export type StreamOf<Event extends { readonly type: string; readonly data: unknown }> = {
+  readonly streamId: string;
+  readonly events: readonly Event[];
+};
+
+export const stream = <Event extends { readonly type: string; readonly data: unknown }>(
+  streamId: string,
+  events: readonly Event[],
+): StreamOf<Event> => ({ streamId, events });
 
 export type HttpSpecHost = {
   readonly http: Http;
@@ -39,7 +45,7 @@ export type ThenExpected = {
   /** Matched with toMatchObject: name what the answer must hold. */
   readonly body?: unknown;
   /** Every event the request appended, by stream, in the order it appended them. */
-  readonly newEvents?: readonly StreamEvents[];
+  readonly newEvents?: readonly StreamOf<{ readonly type: string; readonly data: unknown }>[];
 };
 
 const given = async (store: EventStore, streams: readonly StreamEvents[]): Promise<void> => {

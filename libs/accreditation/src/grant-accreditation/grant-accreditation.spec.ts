@@ -3,9 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DomainEvent } from '#event-sourcing';
 import { httpSpec, stream } from '#testing';
-import { historyUntil, missionId } from '../domain/application.examples.js';
+import { missionId } from '../domain/application.examples.js';
 import { applicationStream, badgeStream } from '../identities.js';
 import {
+  historyOf,
   staffRole,
   startAccreditationOverHttp,
   type AccreditationOverHttp,
@@ -19,10 +20,6 @@ const grantBody = (badgeNumber: string) => ({
   validTo: '2023-12-15T00:00:00Z',
   conditions: ['polling stations of Bishkek only'],
 });
-
-/** An application's history up to a stage, under its own id. */
-const history = (applicationId: string, stage: keyof typeof historyUntil): DomainEvent[] =>
-  historyUntil[stage].map((event) => ({ type: event.type, data: { ...event.data, applicationId } }));
 
 const granted = (applicationId: string, badgeNumber: string): DomainEvent => ({
   type: 'AccreditationGranted',
@@ -58,7 +55,7 @@ describe('grant accreditation (HTTP, one process)', () => {
     await spec
       .given(
         staffRole(missionId, secretariat, 'secretariat'),
-        stream(applicationStream(applicationId), history(applicationId, 'requested')),
+        stream(applicationStream(applicationId), historyOf(applicationId, 'requested')),
       )
       .when(post(grant(applicationId, 'kg-lto-0100')))
       .then({
@@ -77,7 +74,7 @@ describe('grant accreditation (HTTP, one process)', () => {
     await spec
       .given(
         staffRole(missionId, secretariat, 'secretariat'),
-        stream(applicationStream(applicationId), history(applicationId, 'requested')),
+        stream(applicationStream(applicationId), historyOf(applicationId, 'requested')),
       )
       .when(post(request))
       .then({ status: 200, body: { appended: true } });
@@ -93,9 +90,12 @@ describe('grant accreditation (HTTP, one process)', () => {
     await spec
       .given(
         staffRole(missionId, secretariat, 'secretariat'),
-        stream(applicationStream(holder), [...history(holder, 'requested'), granted(holder, 'KG-LTO-0102')]),
+        stream(applicationStream(holder), [
+          ...historyOf(holder, 'requested'),
+          granted(holder, 'KG-LTO-0102'),
+        ]),
         stream(badgeStream(missionId, 'KG-LTO-0102'), [reserved(holder, 'KG-LTO-0102')]),
-        stream(applicationStream(applicationId), history(applicationId, 'requested')),
+        stream(applicationStream(applicationId), historyOf(applicationId, 'requested')),
       )
       .when(post(grant(applicationId, 'KG-LTO-0102')))
       .then({ status: 409, newEvents: [] });
@@ -107,9 +107,12 @@ describe('grant accreditation (HTTP, one process)', () => {
     await spec
       .given(
         staffRole(missionId, secretariat, 'secretariat'),
-        stream(applicationStream(holder), [...history(holder, 'requested'), granted(holder, 'KG-LTO-0199')]),
+        stream(applicationStream(holder), [
+          ...historyOf(holder, 'requested'),
+          granted(holder, 'KG-LTO-0199'),
+        ]),
         stream(badgeStream(missionId, 'KG-LTO-0103'), [reserved(holder, 'KG-LTO-0103')]),
-        stream(applicationStream(applicationId), history(applicationId, 'requested')),
+        stream(applicationStream(applicationId), historyOf(applicationId, 'requested')),
       )
       .when(post(grant(applicationId, 'KG-LTO-0103')))
       .then({
@@ -138,7 +141,7 @@ describe('grant accreditation (HTTP, one process)', () => {
     await spec
       .given(
         staffRole(missionId, secretariat, 'secretariat'),
-        stream(applicationStream(applicationId), history(applicationId, 'approved')),
+        stream(applicationStream(applicationId), historyOf(applicationId, 'approved')),
       )
       .when(post(grant(applicationId, 'KG-LTO-0104')))
       .then({ status: 422, body: { type: expect.stringContaining('domain-rule-broken') }, newEvents: [] });
@@ -146,7 +149,7 @@ describe('grant accreditation (HTTP, one process)', () => {
 
   it('does not know an application of another mission (404)', async () => {
     const applicationId = randomUUID();
-    const elsewhere = history(applicationId, 'requested').map((event) =>
+    const elsewhere = historyOf(applicationId, 'requested').map((event) =>
       event.type === 'ApplicationSubmitted'
         ? { ...event, data: { ...event.data, missionId: 'mission-elsewhere' } }
         : event,
@@ -167,7 +170,7 @@ describe('grant accreditation (HTTP, one process)', () => {
     await spec
       .given(
         staffRole(missionId, observer, 'observer'),
-        stream(applicationStream(applicationId), history(applicationId, 'requested')),
+        stream(applicationStream(applicationId), historyOf(applicationId, 'requested')),
       )
       .when((http) =>
         http.post(grant(applicationId, 'KG-LTO-0106').path).set(asObserver).send(grantBody('KG-LTO-0106')),
