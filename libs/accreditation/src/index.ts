@@ -47,17 +47,22 @@ export type {
   SuspendAccreditation,
 } from './domain/application.commands.js';
 // The command and query classes the transport carries (libs/contracts finds them among these exports).
-export * from './publish-rule-set/publish-rule-set.transport.js';
-export * from './submit-application/submit-application.transport.js';
-export * from './screen-application/screen-application.transport.js';
-export * from './take-application-step/take-application-step.transport.js';
-export * from './grant-accreditation/grant-accreditation.transport.js';
-export * from './erase-person/erase-person.transport.js';
-export * from './imports/import-applications.transport.js';
-export * from './applications-view/queries.js';
-export * from './observers-view/queries.js';
-export * from './rule-sets-view/queries.js';
-export * from './imports/import-queries.js';
+export { PublishRuleSet } from './publish-rule-set/publish-rule-set.transport.js';
+export { SubmitApplicationCommand } from './submit-application/submit-application.transport.js';
+export { ScreenApplication } from './screen-application/screen-application.transport.js';
+export { TakeApplicationStep } from './take-application-step/take-application-step.transport.js';
+export { GrantAccreditationCommand } from './grant-accreditation/grant-accreditation.transport.js';
+export { ErasePersonCommand } from './erase-person/erase-person.transport.js';
+export { ImportApplications } from './imports/import-applications.transport.js';
+export {
+  GetApplication,
+  ListApplications,
+  type ApplicationView,
+  type PersonView,
+} from './applications-view/queries.js';
+export { FindBadge, ListObservers } from './observers-view/queries.js';
+export { ListRuleSets } from './rule-sets-view/queries.js';
+export { GetImportJob } from './imports/import-queries.js';
 export type { ApplicationStep } from './take-application-step/take-application-step.js';
 export type {
   ImportFormat,
