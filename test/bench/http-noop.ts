@@ -8,8 +8,8 @@
 import { Body, Controller, HttpCode, Module, Param, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MissionRoles, Write, type WriteContext } from '#auth';
-import { SubmitApplicationBody } from '../../libs/accreditation/src/application/requests.js';
-import { WRITERS } from '../../libs/accreditation/src/application/roles.js';
+import { SubmitApplicationBody } from '../../libs/accreditation/src/submit-application/submit-application.http.js';
+import { WRITERS } from '../../libs/accreditation/src/roles.js';
 
 /** Where the no-op answers: `POST /api/v1/bench/missions/:missionId/noop` (the global prefix adds api/v1). */
 export const NOOP_ROUTE = 'bench/missions/:missionId/noop';

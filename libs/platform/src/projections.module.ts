@@ -141,6 +141,12 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     return this.store.countEvents({ after, categories: projection.categories, atMost: LAG_COUNTED_UP_TO });
   }
 
+  /** What the registered projections still have to apply, together: 0 once every read model has caught up. */
+  async lag(): Promise<number> {
+    const lags = await Promise.all([...this.projections.values()].map((p) => this.lagOf(p)));
+    return lags.reduce((sum, lag) => sum + lag, 0);
+  }
+
   register(projection: Projection): void {
     if (this.projections.has(projection.name)) throw new Error(`two projections named ${projection.name}`);
     this.projections.set(projection.name, projection);

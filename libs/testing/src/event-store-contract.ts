@@ -22,12 +22,19 @@ let counter = 0;
 const category = () => `c${randomUUID().replace(/-/g, '').slice(0, 12)}${counter++}`;
 const streamIn = (cat: string) => `${cat}-${randomUUID()}`;
 
-export const newEvent = (type = 'ObserverArrived', data: NewEvent['data'] = { station: 'S-1' }): NewEvent => ({
+export const newEvent = (
+  type = 'ObserverArrived',
+  data: NewEvent['data'] = { station: 'S-1' },
+): NewEvent => ({
   eventId: randomUUID(),
   type,
   schemaVersion: 1,
   data,
-  metadata: { missionId: 'm-1', actor: { userId: 'u-1', role: 'observer' }, occurredAt: new Date().toISOString() },
+  metadata: {
+    missionId: 'm-1',
+    actor: { userId: 'u-1', role: 'observer' },
+    occurredAt: new Date().toISOString(),
+  },
 });
 
 const events = (n: number) => Array.from({ length: n }, (_, i) => newEvent('VisitAssigned', { n: i }));
@@ -66,13 +73,17 @@ export const eventStoreContract = (adapter: string, factory: StoreFactory): void
       it('refuses no_stream on a stream that exists, writing nothing', async () => {
         const stream = streamIn(category());
         await store.appendToStream(stream, events(1), 'no_stream');
-        await expect(store.appendToStream(stream, events(2), 'no_stream')).rejects.toBeInstanceOf(VersionConflict);
+        await expect(store.appendToStream(stream, events(2), 'no_stream')).rejects.toBeInstanceOf(
+          VersionConflict,
+        );
         expect(await store.readStream(stream)).toHaveLength(1);
       });
 
       it('refuses stream_exists on a stream that does not exist', async () => {
         const stream = streamIn(category());
-        await expect(store.appendToStream(stream, events(1), 'stream_exists')).rejects.toBeInstanceOf(VersionConflict);
+        await expect(store.appendToStream(stream, events(1), 'stream_exists')).rejects.toBeInstanceOf(
+          VersionConflict,
+        );
         expect(await store.readStream(stream)).toHaveLength(0);
         await store.appendToStream(stream, events(1), 'any');
         await store.appendToStream(stream, events(1), 'stream_exists');
@@ -183,7 +194,9 @@ export const eventStoreContract = (adapter: string, factory: StoreFactory): void
       ];
       it.each(refused)('refuses %s with InvalidEvent and writes nothing', async (_, make) => {
         const stream = streamIn(category());
-        await expect(store.appendToStream(stream, [newEvent(), make()], 'any')).rejects.toBeInstanceOf(InvalidEvent);
+        await expect(store.appendToStream(stream, [newEvent(), make()], 'any')).rejects.toBeInstanceOf(
+          InvalidEvent,
+        );
         expect(await store.readStream(stream)).toHaveLength(0);
       });
     });
@@ -203,11 +216,19 @@ export const eventStoreContract = (adapter: string, factory: StoreFactory): void
 
       it('keeps type, schema version, data and metadata as written, chained by hash', async () => {
         const stream = streamIn(category());
-        const written = { ...newEvent('IncidentReported', { text: 'Ballot box unsealed — урна', n: 1.5, ok: true }), schemaVersion: 2 };
+        const written = {
+          ...newEvent('IncidentReported', { text: 'Ballot box unsealed — урна', n: 1.5, ok: true }),
+          schemaVersion: 2,
+        };
         await store.appendToStream(stream, [written], 'no_stream');
         await store.appendToStream(stream, events(2), 0n);
         const [first, ...rest] = await store.readStream(stream);
-        expect(first).toMatchObject({ type: 'IncidentReported', schemaVersion: 2, streamId: stream, data: written.data });
+        expect(first).toMatchObject({
+          type: 'IncidentReported',
+          schemaVersion: 2,
+          streamId: stream,
+          data: written.data,
+        });
         expect(first.metadata).toMatchObject({ ...written.metadata, previousHash: null });
         expect(first.metadata.hash).toMatch(/^[0-9a-f]{64}$/);
         expect(rest[0].metadata.previousHash).toBe(first.metadata.hash);
@@ -259,7 +280,14 @@ export const eventStoreContract = (adapter: string, factory: StoreFactory): void
         await store.appendToStream(stream, events(3), 'no_stream');
         const [first] = await store.readAll({ categories: [mine], maxCount: 1 });
         const controller = new AbortController();
-        const seen = take(store.subscribeToAll({ categories: [mine], after: first.globalPosition, signal: controller.signal }), 4);
+        const seen = take(
+          store.subscribeToAll({
+            categories: [mine],
+            after: first.globalPosition,
+            signal: controller.signal,
+          }),
+          4,
+        );
         await new Promise((resolve) => setTimeout(resolve, 50));
         await store.appendToStream(stream, events(2), 2n);
         const received = await seen;

@@ -18,7 +18,8 @@ export const readYourWrites = <Store extends EventStore>(store: Store, timeoutMs
         const last = result.events.at(-1)!.globalPosition;
         const deadline = Date.now() + timeoutMs;
         while (comparePositions(await target.headPosition(), last) < 0) {
-          if (Date.now() > deadline) throw new Error(`append at ${last.commit}/${last.prepare} never became visible`);
+          if (Date.now() > deadline)
+            throw new Error(`append at ${last.commit}/${last.prepare} never became visible`);
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
         return result;

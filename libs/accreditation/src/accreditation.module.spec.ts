@@ -1,0 +1,415 @@
+/**
+ * The accreditation module as the gRPC bridge and the HTTP controllers use it: commands and queries on
+ * the buses, on a real embedded PGlite store with its read models fed in process. No HTTP here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import {
+  AppConfigModule,
+  EventStoreModule,
+  loadConfig,
+  MetricsModule,
+  ProjectionsModule,
+  ReadModelsModule,
+} from '#platform';
+import {
+  CommandHandler,
+  DomainRuleBroken,
+  EVENT_STORE,
+  IdempotencyMismatch,
+  NotFound,
+  PERSONAL_DATA_VAULT,
+  type CommandContext,
+  type EventStore,
+  type PostgresPersonalDataVault,
+} from '#event-sourcing';
+import { anna, applicant, kyrgyzCall } from './domain/application.examples.js';
+import { kazakhstan2020ObserverDocuments, kyrgyzstan2023LtoCall } from './domain/rule-sets.js';
+import { ACCREDITATION_CLOCK } from './clock.js';
+import { AccreditationModule } from './accreditation.module.js';
+import { badgeDecider, BadgeNumberTaken } from './domain/badge.js';
+import { InvalidRuleSet } from './index.js';
+import {
+  GrantAccreditationCommand,
+  ImportApplications,
+  PublishRuleSet,
+  ScreenApplication,
+  SubmitApplicationCommand,
+  TakeApplicationStep,
+  type ApplicationStep,
+} from './index.js';
+import { applicationStream, badgeStream } from './identities.js';
+import {
+  accreditationProjection,
+  ApplicationRow,
+  toView,
+} from './applications-view/applications.projection.js';
+import {
+  GetApplication,
+  GetImportJob,
+  ListApplications,
+  ListRuleSets,
+  type ApplicationView,
+} from './index.js';
+
+const missionId = 'mission-kg-2023';
+const otherMission = 'mission-kz-2020';
+let clock = new Date('2023-10-01T09:00:00Z');
+let commands = 0;
+const context = (commandId = `command-${++commands}`): CommandContext => ({
+  commandId,
+  missionId,
+  actor: { userId: 'user-secretariat', role: 'secretariat' },
+  correlationId: 'spec',
+});
+
+const eventually = async <T>(check: () => Promise<T>): Promise<T> => {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+};
+
+describe('accreditation module (PGlite, buses)', () => {
+  let moduleRef: TestingModule;
+  let bus: CommandBus;
+  let queries: QueryBus;
+  let store: EventStore;
+
+  const view = (applicationId: string, mission = missionId) =>
+    queries.execute(new GetApplication(mission, applicationId));
+  const until = (applicationId: string, ready: (v: ApplicationView) => boolean) =>
+    eventually(async () => {
+      const v = await view(applicationId);
+      if (!ready(v)) throw new Error(`application ${applicationId} is ${v.status}`);
+      return v;
+    });
+  const step = (applicationId: string, s: ApplicationStep) =>
+    bus.execute(new TakeApplicationStep({ missionId, applicationId, step: s }, context()));
+  const submit = async (person = anna, delegation = 'DE') =>
+    (
+      await bus.execute(
+        new SubmitApplicationCommand({ missionId, delegation, role: 'LTO', person }, context()),
+      )
+    ).id;
+  const toRequested = async (applicationId: string) => {
+    await bus.execute(
+      new ScreenApplication({ missionId, applicationId, ruleSetId: kyrgyzCall.id }, context()),
+    );
+    await step(applicationId, { type: 'ApproveApplication' });
+    await step(applicationId, { type: 'RequestAccreditation', hostBody: 'CEC of the Kyrgyz Republic' });
+  };
+  const grant = (applicationId: string, badgeNumber: string, validTo = '2023-12-15T00:00:00Z') =>
+    bus.execute(
+      new GrantAccreditationCommand(
+        { missionId, applicationId, badgeNumber, validFrom: '2023-11-01T00:00:00Z', validTo, conditions: [] },
+        context(),
+      ),
+    );
+
+  beforeAll(async () => {
+    const config = loadConfig({ OBSERVA_DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        AppConfigModule.forRoot(config),
+        MetricsModule,
+        EventStoreModule.forRoot(config),
+        ReadModelsModule,
+        ProjectionsModule.inProcess(),
+        AccreditationModule,
+      ],
+    })
+      .overrideProvider(ACCREDITATION_CLOCK)
+      .useValue(() => clock)
+      .compile();
+    await moduleRef.init();
+    bus = moduleRef.get(CommandBus);
+    queries = moduleRef.get(QueryBus);
+    store = moduleRef.get(EVENT_STORE);
+    await bus.execute(new PublishRuleSet({ missionId, ruleSet: kyrgyzCall }, context()));
+  });
+  afterAll(() => moduleRef?.close());
+
+  it('names every problem of a rule set, and takes a missing missionId from the mission', async () => {
+    const refused = bus.execute(
+      new PublishRuleSet({ missionId, ruleSet: { id: '', version: 1, rules: [] } }, context()),
+    );
+    await expect(refused).rejects.toBeInstanceOf(InvalidRuleSet);
+    await expect(refused).rejects.toMatchObject({
+      problems: expect.arrayContaining([
+        { at: 'id', problem: 'must be a non-empty text' },
+        { at: 'rules', problem: 'must list at least one rule' },
+      ]),
+    });
+    const { missionId: _ignored, ...withoutMission } = kazakhstan2020ObserverDocuments(missionId);
+    await bus.execute(new PublishRuleSet({ missionId, ruleSet: withoutMission }, context()));
+    await expect(
+      bus.execute(new PublishRuleSet({ missionId, ruleSet: kyrgyzstan2023LtoCall(otherMission) }, context())),
+    ).rejects.toBeInstanceOf(InvalidRuleSet);
+    const listed = await eventually(async () => {
+      const { items: sets, nextCursor } = await queries.execute(
+        new ListRuleSets(missionId, { limit: 50, cursor: null }),
+      );
+      if (sets.length < 2) throw new Error('not yet');
+      expect(nextCursor).toBeNull();
+      return sets;
+    });
+    expect(listed.map((r) => r.id)).toEqual(['kg-2023-parliamentary-lto', 'kz-2021-parliamentary-documents']);
+  });
+
+  it('refuses to rewrite a published version: a change is the next version', async () => {
+    const changed = { ...kyrgyzCall, rules: [{ kind: 'must-be-non-partisan' as const }] };
+    await expect(
+      bus.execute(new PublishRuleSet({ missionId, ruleSet: changed }, context())),
+    ).rejects.toBeInstanceOf(DomainRuleBroken);
+  });
+
+  it('runs an application from submission to expiry, one event per step', async () => {
+    const id = await submit(
+      applicant({ identityDocument: { kind: 'passport', number: 'X100', issuingCountry: 'DE' } }),
+    );
+    await toRequested(id);
+    await grant(id, 'B-100');
+    clock = new Date('2023-12-16T00:00:00Z');
+    await step(id, { type: 'ExpireAccreditation' });
+    const expired = await until(id, (v) => v.status === 'expired');
+    expect(expired.badge).toEqual({
+      number: 'B-100',
+      validFrom: '2023-11-01T00:00:00Z',
+      validTo: '2023-12-15T00:00:00Z',
+      conditions: [],
+    });
+    clock = new Date('2023-10-01T09:00:00Z');
+    const types = (await store.readStream(applicationStream(id))).map((e) => e.type);
+    expect(types).toEqual([
+      'ApplicationSubmitted',
+      'EligibilityScreened',
+      'ApplicationApproved',
+      'AccreditationRequested',
+      'AccreditationGranted',
+      'AccreditationExpired',
+    ]);
+  });
+
+  it('records a refusal by the host body', async () => {
+    const id = await submit(
+      applicant({ identityDocument: { kind: 'passport', number: 'X200', issuingCountry: 'DE' } }),
+    );
+    await toRequested(id);
+    await step(id, { type: 'RefuseAccreditation', reason: 'quota of observers reached' });
+    expect(await until(id, (v) => v.status === 'refused')).toMatchObject({
+      reason: 'quota of observers reached',
+    });
+  });
+
+  it('answers a retried command with what it wrote, and refuses its id for another request', async () => {
+    const person = applicant({
+      identityDocument: { kind: 'passport', number: 'X300', issuingCountry: 'DE' },
+    });
+    const first = await bus.execute(
+      new SubmitApplicationCommand({ missionId, delegation: 'DE', role: 'LTO', person }, context('retry-1')),
+    );
+    const again = await bus.execute(
+      new SubmitApplicationCommand({ missionId, delegation: 'DE', role: 'LTO', person }, context('retry-1')),
+    );
+    expect(again).toEqual({ ...first, appended: false });
+    await expect(
+      bus.execute(
+        new SubmitApplicationCommand(
+          { missionId, delegation: 'FR', role: 'LTO', person },
+          context('retry-1'),
+        ),
+      ),
+    ).rejects.toBeInstanceOf(IdempotencyMismatch);
+  });
+
+  it('keeps a badge number to one observer of the mission, even before the read models know', async () => {
+    const first = await submit(
+      applicant({ identityDocument: { kind: 'passport', number: 'X400', issuingCountry: 'DE' } }),
+    );
+    const second = await submit(
+      applicant({ identityDocument: { kind: 'passport', number: 'X401', issuingCountry: 'DE' } }),
+    );
+    await toRequested(first);
+    await toRequested(second);
+    await grant(first, 'B-400');
+    await expect(grant(second, ' B-400 ')).rejects.toBeInstanceOf(BadgeNumberTaken);
+    // A grant the application cannot take reserves nothing.
+    const third = await submit(
+      applicant({ identityDocument: { kind: 'passport', number: 'X402', issuingCountry: 'DE' } }),
+    );
+    await expect(grant(third, 'B-401')).rejects.toBeInstanceOf(DomainRuleBroken);
+    await grant(second, 'B-401');
+  });
+
+  describe('a badge reservation, when the grant does not happen', () => {
+    const requested = async (document: string) => {
+      const id = await submit(
+        applicant({ identityDocument: { kind: 'passport', number: document, issuingCountry: 'DE' } }),
+      );
+      await toRequested(id);
+      return id;
+    };
+    const holderOf = async (number: string) =>
+      (await new CommandHandler(store).load(badgeDecider, badgeStream(missionId, number))).state;
+    /** What the grant appends first, as if the process then died before the application's grant. */
+    const reservedThenCrashed = (applicationId: string, badgeNumber: string) =>
+      new CommandHandler(store).handle(badgeDecider, badgeStream(missionId, badgeNumber), {
+        type: 'ReserveBadge',
+        missionId,
+        badgeNumber,
+        applicationId,
+        at: clock.toISOString(),
+      });
+
+    it('keeps no number for the grants that lost the race for one application', async () => {
+      const contested = await requested('RB500');
+      const numbers = ['R-501', 'R-502', 'R-503', 'R-504', 'R-505', 'R-506'];
+      const outcomes = await Promise.allSettled(numbers.map((n) => grant(contested, n)));
+      const won = numbers.filter((_, i) => outcomes[i].status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      for (const outcome of outcomes)
+        if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(DomainRuleBroken);
+      expect(await holderOf(won[0])).toBe(contested);
+      const lost = numbers.filter((n) => n !== won[0]);
+      for (const n of lost) expect(await holderOf(n)).toBeNull();
+      // Another observer can be granted any of the numbers that were refused.
+      const other = await requested('RB507');
+      await grant(other, lost[0]);
+      expect(await holderOf(lost[0])).toBe(other);
+    });
+
+    it('holds the number for its application after a crash between the two appends: its retry succeeds', async () => {
+      const crashed = await requested('RB510');
+      const other = await requested('RB511');
+      await reservedThenCrashed(crashed, 'R-510');
+      // The holder's grant may still happen: nobody else gets the number meanwhile.
+      await expect(grant(other, 'R-510')).rejects.toBeInstanceOf(BadgeNumberTaken);
+      const retried = await grant(crashed, 'r-510');
+      expect(retried.appended).toBe(true);
+      expect((await until(crashed, (v) => v.status === 'granted')).badge?.number).toBe('R-510');
+      expect((await store.readStream(badgeStream(missionId, 'R-510'))).map((e) => e.type)).toEqual([
+        'BadgeReserved',
+      ]);
+    });
+
+    it('lets another application take a number whose grant never happened', async () => {
+      const crashed = await requested('RB520');
+      const other = await requested('RB521');
+      await reservedThenCrashed(crashed, 'R-520');
+      // The holder is granted another number: its reservation of R-520 can never become a grant.
+      await grant(crashed, 'R-529');
+      await grant(other, 'R-520');
+      expect(await holderOf('R-520')).toBe(other);
+      expect((await store.readStream(badgeStream(missionId, 'R-520'))).map((e) => e.type)).toEqual([
+        'BadgeReserved',
+        'BadgeReleased',
+        'BadgeReserved',
+      ]);
+      // And the first holder cannot come back for it.
+      const third = await requested('RB522');
+      await expect(grant(third, 'R-520')).rejects.toBeInstanceOf(BadgeNumberTaken);
+    });
+  });
+
+  it("hides one mission's applications from another", async () => {
+    const id = await submit(
+      applicant({ identityDocument: { kind: 'passport', number: 'X500', issuingCountry: 'DE' } }),
+    );
+    await expect(
+      bus.execute(
+        new TakeApplicationStep(
+          { missionId: otherMission, applicationId: id, step: { type: 'ApproveApplication' } },
+          context(),
+        ),
+      ),
+    ).rejects.toBeInstanceOf(NotFound);
+    await until(id, () => true);
+    await expect(view(id, otherMission)).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('imports a CSV list given as base64 data, with a report per row', async () => {
+    const csv = [
+      'Given Name,Family-Name,date of birth,nationality,document_number,languages,role,delegation,conflicts_of_interest',
+      'Ewa,Nowak,1990-01-02,PL,PL900102,pl;en,sto,PL,none',
+      'Jan,Kral,1960-06-06,CZ,CZ600606,cs,LTO,CZ,judge;party-membership',
+      'Ewa,Nowak,1990-01-02,PL,PL900102,pl;en,sto,PL,none',
+      ',,,,,,,,',
+      'Ivan,Petrov,1950-01-01,RU,RU500101,ru,LTO,RU,not-a-question',
+    ].join('\r\n');
+    const job = await bus.execute(
+      new ImportApplications(
+        { missionId, format: 'csv', content: Buffer.from(csv).toString('base64') },
+        context(),
+      ),
+    );
+    expect(job).toMatchObject({ missionId, state: 'queued', progress: { done: 0, total: 4 } });
+    const done = await eventually(async () => {
+      const now = await queries.execute(new GetImportJob(missionId, job.id));
+      if (now.state !== 'done') throw new Error(`the job is ${now.state}`);
+      return now;
+    });
+    await expect(queries.execute(new GetImportJob(otherMission, job.id))).rejects.toBeInstanceOf(NotFound);
+    const report = done.report!;
+    expect(report.rows.map((r) => [r.row, r.status])).toEqual([
+      [2, 'created'],
+      [3, 'created'],
+      [4, 'unchanged'],
+      [6, 'refused'],
+    ]);
+    expect(report.rows[3].errors).toEqual([
+      { field: 'conflicts_of_interest', message: '"not-a-question" is not a question' },
+    ]);
+    const kral = await until(report.rows[1].applicationId!, () => true);
+    await bus.execute(
+      new ScreenApplication(
+        { missionId, applicationId: kral.applicationId, ruleSetId: kyrgyzCall.id },
+        context(),
+      ),
+    );
+    const screened = await until(kral.applicationId, (v) => v.status === 'screened');
+    expect(screened.screening?.failures.map((f) => f.rule)).toEqual([
+      'excluded-occupation',
+      'must-be-non-partisan',
+    ]);
+    const submitted = await queries.execute(
+      new ListApplications(missionId, 'submitted', { limit: 50, cursor: null }),
+    );
+    expect(submitted.items.map((a) => a.person.familyName)).toContain('Nowak');
+  });
+
+  it('rebuilt after an erasure, shows the person erased from the start', async () => {
+    const person = applicant({
+      identityDocument: { kind: 'passport', number: 'X600', issuingCountry: 'DE' },
+    });
+    const id = await submit(person);
+    const { personId } = await until(id, () => true);
+    const vault = moduleRef.get<PostgresPersonalDataVault>(PERSONAL_DATA_VAULT);
+    await vault.erase(personId);
+    const history = await store.readStream(applicationStream(id));
+    const projection = accreditationProjection();
+    const dataSource = moduleRef.get<DataSource>(getDataSourceToken());
+    // Replayed into a scratch row (another id): the live read model is the projection runner's.
+    const replayed = history.map((e) => ({ ...e, data: { ...e.data, applicationId: 'replay' } }));
+    await dataSource.transaction(async (tx) => {
+      for (const event of replayed) await projection.apply(event, tx);
+    });
+    const row = await dataSource.getRepository(ApplicationRow).findOneByOrFail({ applicationId: 'replay' });
+    // The row holds the person only sealed; with the key gone, the view shows them erased.
+    expect(row.status).toBe('submitted');
+    expect(JSON.stringify(row)).not.toMatch(/Schmidt|X600/);
+    expect((await toView(row, vault)).person).toMatchObject({
+      erased: true,
+      familyName: null,
+      identityDocument: null,
+    });
+  });
+});

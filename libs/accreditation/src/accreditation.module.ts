@@ -1,0 +1,118 @@
+/**
+ * The accreditation context in a host process: one folder per use case (its route, its use case, and
+ * the transport adapter the CommandBus reaches it by), one folder per read model (its projection,
+ * queries and routes), the personal data vault on the shared pool, and the read models fed by the
+ * host's projection transport.
+ */
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import {
+  keyEncryptionKeyStoreFor,
+  PERSONAL_DATA_VAULT,
+  PostgresPersonalDataVault,
+  sqlOnPool,
+  transactionsOnPool,
+} from '#event-sourcing';
+import type { Database } from '#eventstore-postgres';
+import { AppConfig, DATABASE, ProjectionHost } from '#platform';
+import { ApplicationsRoutes } from './applications-view/applications.http.js';
+import {
+  accreditationProjection,
+  ApplicationRow,
+  RuleSetRow,
+} from './applications-view/applications.projection.js';
+import { GetApplicationHandler, ListApplicationsHandler } from './applications-view/queries.js';
+import { ACCREDITATION_CLOCK } from './clock.js';
+import { ErasePersonRoute } from './erase-person/erase-person.http.js';
+import { ErasePersonHandler } from './erase-person/erase-person.transport.js';
+import { GrantAccreditationRoute } from './grant-accreditation/grant-accreditation.http.js';
+import { GrantAccreditationHandler } from './grant-accreditation/grant-accreditation.transport.js';
+import { ImportApplicationsRoute } from './imports/import-applications.http.js';
+import { ImportApplicationsHandler } from './imports/import-applications.transport.js';
+import { ImportJobRunner } from './imports/import-job-runner.js';
+import { ImportJobs } from './imports/import-jobs.js';
+import { ImportJobsRoute } from './imports/import-jobs.http.js';
+import { GetImportJobHandler } from './imports/import-queries.js';
+import { ObserversRoutes } from './observers-view/observers.http.js';
+import { FindBadgeHandler, ListObserversHandler } from './observers-view/queries.js';
+import { PublishRuleSetRoute } from './publish-rule-set/publish-rule-set.http.js';
+import { PublishRuleSetHandler } from './publish-rule-set/publish-rule-set.transport.js';
+import { ListRuleSetsHandler } from './rule-sets-view/queries.js';
+import { RuleSetsRoutes } from './rule-sets-view/rule-sets.http.js';
+import { ScreenApplicationRoute } from './screen-application/screen-application.http.js';
+import { ScreenApplicationHandler } from './screen-application/screen-application.transport.js';
+import { SubmitApplicationRoute } from './submit-application/submit-application.http.js';
+import { SubmitApplicationHandler } from './submit-application/submit-application.transport.js';
+import { TakeApplicationStepRoutes } from './take-application-step/take-application-step.http.js';
+import { TakeApplicationStepHandler } from './take-application-step/take-application-step.transport.js';
+
+@Module({
+  imports: [CqrsModule.forRoot(), TypeOrmModule.forFeature([ApplicationRow, RuleSetRow])],
+  controllers: [
+    PublishRuleSetRoute,
+    RuleSetsRoutes,
+    SubmitApplicationRoute,
+    ImportApplicationsRoute,
+    ApplicationsRoutes,
+    ScreenApplicationRoute,
+    TakeApplicationStepRoutes,
+    GrantAccreditationRoute,
+    ImportJobsRoute,
+    ObserversRoutes,
+    ErasePersonRoute,
+  ],
+  providers: [
+    {
+      provide: PERSONAL_DATA_VAULT,
+      inject: [DATABASE, AppConfig],
+      useFactory: async (database: Database, config: AppConfig) => {
+        const keys = keyEncryptionKeyStoreFor({
+          kekFile: config.kekFile,
+          dataDir: config.dataDir,
+          server: !database.embedded,
+        });
+        const vault = new PostgresPersonalDataVault(
+          sqlOnPool(database.pool),
+          transactionsOnPool(database.pool),
+          keys,
+        );
+        await vault.prepare();
+        return vault;
+      },
+    },
+    { provide: ACCREDITATION_CLOCK, useValue: () => new Date() },
+    {
+      provide: ImportJobs,
+      inject: [DATABASE],
+      useFactory: async (database: Database) => {
+        const jobs = new ImportJobs(sqlOnPool(database.pool));
+        await jobs.prepare();
+        return jobs;
+      },
+    },
+    ImportJobRunner,
+    // Transport adapters (CommandBus and QueryBus), replaced by the interface generated from proto/.
+    PublishRuleSetHandler,
+    SubmitApplicationHandler,
+    ImportApplicationsHandler,
+    ScreenApplicationHandler,
+    TakeApplicationStepHandler,
+    GrantAccreditationHandler,
+    ErasePersonHandler,
+    ListApplicationsHandler,
+    GetApplicationHandler,
+    ListObserversHandler,
+    FindBadgeHandler,
+    ListRuleSetsHandler,
+    GetImportJobHandler,
+  ],
+  exports: [PERSONAL_DATA_VAULT],
+})
+export class AccreditationModule implements OnModuleInit {
+  constructor(private readonly projections: ProjectionHost) {}
+
+  onModuleInit(): void {
+    this.projections.register(accreditationProjection());
+  }
+}

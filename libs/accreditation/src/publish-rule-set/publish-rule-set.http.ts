@@ -1,0 +1,40 @@
+/** POST /missions/:missionId/rule-sets: a version of an eligibility rule set, as data. */
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { ApiProblems, BEARER_PROBLEMS } from '#platform';
+import { RuleSetView } from '../applications-view/views.js';
+import { overHttp } from '../http-errors.js';
+import { WRITERS } from '../roles.js';
+import { plainContext } from '../write-result.js';
+import { PublishRuleSet } from './publish-rule-set.transport.js';
+
+@ApiTags('accreditation')
+@ApiBearerAuth()
+@ApiProblems(...BEARER_PROBLEMS, 403, 404)
+@Controller('missions/:missionId/rule-sets')
+export class PublishRuleSetRoute {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @MissionRoles(...WRITERS)
+  @ApiOperation({
+    summary: 'Publish a version of an eligibility rule set',
+    description:
+      'The body is the rule set as data: {id, version, missionId?, election: {country, kind, date}, rules: [...]}. ' +
+      'A change is a new version; every problem of an invalid rule set is named (400).',
+  })
+  @ApiBody({ type: RuleSetView, description: 'missionId may be left out: the path names the mission' })
+  @ApiCreatedResponse({ type: WriteReply })
+  @ApiProblems(409, 413, 422)
+  @ApiIdempotencyKey()
+  async publish(
+    @Param('missionId') missionId: string,
+    @Body() ruleSet: unknown,
+    @Write() write: WriteContext,
+  ) {
+    return overHttp(this.commands.execute(new PublishRuleSet({ missionId, ruleSet }, plainContext(write))));
+  }
+}
