@@ -20,6 +20,8 @@ export class Ledger {
   readonly contradictions: Contradiction[] = [];
   /** Whole seconds (since the epoch) in which at least one request was answered 503. */
   private readonly refusedSeconds = new Set<number>();
+  /** … in which at least one request got no answer at all (the gateway itself down). */
+  private readonly unansweredSeconds = new Set<number>();
   /** Answers that were not 2xx, by status (0: no answer: connection refused, reset, timed out). */
   readonly failures = new Map<number, number>();
   requests = 0;
@@ -39,6 +41,12 @@ export class Ledger {
   failed(status: number, at = Date.now()): void {
     this.failures.set(status, (this.failures.get(status) ?? 0) + 1);
     if (status === 503) this.refusedSeconds.add(Math.floor(at / 1000));
+    if (status === 0) this.unansweredSeconds.add(Math.floor(at / 1000));
+  }
+
+  /** How many seconds saw a request go unanswered (connection refused or reset, timed out). */
+  get secondsUnanswered(): number {
+    return this.unansweredSeconds.size;
   }
 
   /** How many seconds saw a 503. */

@@ -26,7 +26,7 @@ export type DayResult = {
   readonly startedAt: string;
   readonly setupMs: number;
   readonly trials: readonly TrialResult[];
-  /** The run folder is kept when a trial failed: the apps' logs are the evidence. */
+  /** Kept when a trial failed (the apps' logs are the evidence) or RELIABILITY_KEEP_LOGS is set. */
   readonly runDir: string;
 };
 
@@ -88,7 +88,7 @@ export const runDay = async ({ root, plans, seed, log }: DayOptions): Promise<Da
           (result.convergedAfterMs === undefined
             ? 'NOT converged'
             : `converged ${(result.convergedAfterMs / 1000).toFixed(1)} s after the load`) +
-          `, ${result.secondsRefused} s with 503s${result.clientErrors.length ? `, client errors: ${result.clientErrors[0]}` : ''}`,
+          `, ${result.secondsRefused} s with 503s, ${result.secondsUnanswered} s unanswered${result.clientErrors.length ? `, client errors: ${result.clientErrors[0]}` : ''}`,
       );
     }
     clean = trials.every((t) => t.lost === 0 && t.doubled === 0 && t.convergedAfterMs !== undefined);
@@ -100,7 +100,7 @@ export const runDay = async ({ root, plans, seed, log }: DayOptions): Promise<Da
       .dropDatabase()
       .catch((error: unknown) => log(`reliability: drop failed: ${String(error)}`));
     await broker.stop().catch((error: unknown) => log(`reliability: broker stop failed: ${String(error)}`));
-    if (clean) rmSync(runDir, { recursive: true, force: true });
+    if (clean && !process.env.RELIABILITY_KEEP_LOGS) rmSync(runDir, { recursive: true, force: true });
     else log(`reliability: logs kept in ${runDir}`);
   }
 };

@@ -26,12 +26,12 @@ const held = (t: TrialResult, kind: 'application' | 'mission') =>
 /** The README's table. */
 export const table = (day: DayResult): string =>
   [
-    '| fault under load | clients, load | acknowledged (applications + missions) | in every read model | lost | doubled | seconds with 503 | read models agree after the load | on Kafka too |',
+    '| fault under load | clients, load | acknowledged (applications + missions) | in every read model | lost | doubled | seconds with 503 / no answer | read models agree after the load | on Kafka too |',
     '|---|---|---|---|---|---|---|---|---|',
     ...day.trials.map((t) => {
       const acknowledged = `${t.acknowledged.applications} + ${t.acknowledged.missions}`;
       const inViews = `${held(t, 'application')} + ${held(t, 'mission')}`;
-      return `| ${t.description}${t.downMs ? ` (${t.downMs / 1000} s)` : ''} | ${t.clients}, ${(t.loadMs / 1000).toFixed(0)} s | ${acknowledged} | ${inViews} | ${t.lost} | ${t.doubled} | ${t.secondsRefused} | ${seconds(t.readModelsAfterMs)} | ${seconds(t.convergedAfterMs)} |`;
+      return `| ${t.description}${t.downMs ? ` (${t.downMs / 1000} s)` : ''} | ${t.clients}, ${(t.loadMs / 1000).toFixed(0)} s | ${acknowledged} | ${inViews} | ${t.lost} | ${t.doubled} | ${t.secondsRefused} / ${t.secondsUnanswered} | ${seconds(t.readModelsAfterMs)} | ${seconds(t.convergedAfterMs)} |`;
     }),
   ].join('\n');
 

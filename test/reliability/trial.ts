@@ -37,6 +37,8 @@ export type TrialResult = {
   readonly failures: Record<string, number>;
   /** Seconds in which at least one request was answered 503. */
   readonly secondsRefused: number;
+  /** Seconds in which at least one request got no answer (the gateway down). */
+  readonly secondsUnanswered: number;
   readonly tokensRefused: number;
   readonly contradictions: number;
   readonly views: readonly ViewCount[];
@@ -191,6 +193,7 @@ export const runTrial = async (
     replayed: ledger.replayed,
     failures: Object.fromEntries([...ledger.failures].map(([status, n]) => [String(status), n])),
     secondsRefused: ledger.secondsRefused,
+    secondsUnanswered: ledger.secondsUnanswered,
     tokensRefused: ledger.tokensRefused,
     contradictions: ledger.contradictions.length,
     views: convergence.views,

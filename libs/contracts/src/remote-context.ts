@@ -135,7 +135,9 @@ export class RemoteContext {
     if (this.unreachableSince === undefined) return;
     const seconds = ((Date.now() - this.unreachableSince) / 1000).toFixed(1);
     this.unreachableSince = undefined;
-    this.logger.log(`the ${this.context} service at ${this.url} answers again (unreachable for ${seconds} s)`);
+    this.logger.log(
+      `the ${this.context} service at ${this.url} answers again (unreachable for ${seconds} s)`,
+    );
   }
 
   private outcome(reply: Reply): unknown {
