@@ -20,7 +20,7 @@ const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
  * A channel whose server went away tries again after 250 ms, backing off to at most this: a context
  * relaunched after a crash is reached within seconds (grpc-js' default backs off to 120 s).
  */
-export const MAX_RECONNECT_BACKOFF_MS = 2000;
+export const MAX_RECONNECT_BACKOFF_MS = 1000;
 
 /**
  * Both ends: the client pings an idle connection every 10 s and drops it when no answer comes within

@@ -401,11 +401,11 @@ describe('a context in its own process behind the gateway (gRPC, Postgres, Kafka
       .send({ by: 1 });
     expect(command.status).toBe(503);
     expect(command.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-    expect(command.headers['retry-after']).toBe('2'); // the channel reconnects at least that often
+    expect(command.headers['retry-after']).toBe('1'); // the channel reconnects at least that often
     expect(command.body).toMatchObject({
       type: 'urn:observa:problem:service-unavailable',
       status: 503,
-      detail: expect.stringMatching(/not reachable; try again in 2 s/),
+      detail: expect.stringMatching(/not reachable; try again in 1 s/),
     });
 
     const health = await request(gateway.getHttpServer()).get('/health');
