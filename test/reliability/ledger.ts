@@ -18,10 +18,9 @@ export type Contradiction = { readonly key: string; readonly ids: readonly strin
 export class Ledger {
   private readonly byKey = new Map<string, Acknowledged>();
   readonly contradictions: Contradiction[] = [];
-  /** Whole seconds (since the epoch) in which at least one request was answered 503. */
-  private readonly refusedSeconds = new Set<number>();
-  /** … in which at least one request got no answer at all (the gateway itself down). */
-  private readonly unansweredSeconds = new Set<number>();
+  /** When requests were answered 503, and when they got no answer at all (the gateway itself down). */
+  private readonly refusedAt: number[] = [];
+  private readonly unansweredAt: number[] = [];
   /** Answers that were not 2xx, by status (0: no answer: connection refused, reset, timed out). */
   readonly failures = new Map<number, number>();
   requests = 0;
@@ -40,18 +39,18 @@ export class Ledger {
 
   failed(status: number, at = Date.now()): void {
     this.failures.set(status, (this.failures.get(status) ?? 0) + 1);
-    if (status === 503) this.refusedSeconds.add(Math.floor(at / 1000));
-    if (status === 0) this.unansweredSeconds.add(Math.floor(at / 1000));
+    if (status === 503) this.refusedAt.push(at);
+    if (status === 0) this.unansweredAt.push(at);
   }
 
-  /** How many seconds saw a request go unanswered (connection refused or reset, timed out). */
-  get secondsUnanswered(): number {
-    return this.unansweredSeconds.size;
-  }
-
-  /** How many seconds saw a 503. */
+  /** How long requests were refused with 503: from the first to the last refusal of each outage. */
   get secondsRefused(): number {
-    return this.refusedSeconds.size;
+    return outageSeconds(this.refusedAt);
+  }
+
+  /** How long requests went unanswered (connection refused or reset, timed out), counted the same way. */
+  get secondsUnanswered(): number {
+    return outageSeconds(this.unansweredAt);
   }
 
   acknowledged(kind?: WriteKind): Acknowledged[] {
@@ -66,3 +65,18 @@ export class Ledger {
     return this.acknowledged(kind).flatMap((write) => write.eventIds);
   }
 }
+
+/** Refusals less than this apart are one outage (clients wait up to 2 s between retries). */
+const SAME_OUTAGE_MS = 3000;
+
+/** The length of the outages the moments tell of, each from its first to its last moment, in seconds (0.1). */
+export const outageSeconds = (moments: readonly number[]): number => {
+  const sorted = [...moments].sort((a, b) => a - b);
+  let total = 0;
+  for (let i = 0, start = sorted[0]; i < sorted.length; i++)
+    if (i === sorted.length - 1 || sorted[i + 1] - sorted[i] > SAME_OUTAGE_MS) {
+      total += sorted[i] - start;
+      start = sorted[i + 1];
+    }
+  return Math.round(total / 100) / 10;
+};

@@ -88,7 +88,7 @@ export const runDay = async ({ root, plans, seed, log }: DayOptions): Promise<Da
           (result.convergedAfterMs === undefined
             ? 'NOT converged'
             : `converged ${(result.convergedAfterMs / 1000).toFixed(1)} s after the load`) +
-          `, ${result.secondsRefused} s with 503s, ${result.secondsUnanswered} s unanswered${result.clientErrors.length ? `, client errors: ${result.clientErrors[0]}` : ''}`,
+          `, 503s for ${result.secondsRefused} s, no answer for ${result.secondsUnanswered} s${result.clientErrors.length ? `, client errors: ${result.clientErrors[0]}` : ''}`,
       );
     }
     clean = trials.every((t) => t.lost === 0 && t.doubled === 0 && t.convergedAfterMs !== undefined);

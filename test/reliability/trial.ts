@@ -35,9 +35,9 @@ export type TrialResult = {
   readonly requests: number;
   readonly replayed: number;
   readonly failures: Record<string, number>;
-  /** Seconds in which at least one request was answered 503. */
+  /** How long requests were answered 503 (first to last refusal of each outage). */
   readonly secondsRefused: number;
-  /** Seconds in which at least one request got no answer (the gateway down). */
+  /** How long requests got no answer (the gateway down), counted the same way. */
   readonly secondsUnanswered: number;
   readonly tokensRefused: number;
   readonly contradictions: number;
