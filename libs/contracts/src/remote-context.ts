@@ -114,11 +114,12 @@ export class RemoteContext {
           RETRY_AFTER_SECONDS,
         );
       }
-      if (code === DEADLINE_EXCEEDED) this.logger.warn(`${name}: ${(error as Error).message}`);
-      if (code === DEADLINE_EXCEEDED)
+      if (code === DEADLINE_EXCEEDED) {
+        this.logger.warn(`${name}: ${(error as Error).message}`);
         throw new GatewayTimeoutException(
           `The ${this.context} service did not answer within ${this.timeoutMs} ms; retrying with the same Idempotency-Key is safe.`,
         );
+      }
       throw error;
     }
   }
