@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { BreakableBroker } from '../../libs/testing/src/kafka.js';
+import { logEvidence, type LogEvidence } from './log-evidence.js';
 import { OperatedPlatform } from './operated-platform.js';
 import { runTrial, type TrialPlan, type TrialResult } from './trial.js';
 
@@ -26,6 +27,8 @@ export type DayResult = {
   readonly startedAt: string;
   readonly setupMs: number;
   readonly trials: readonly TrialResult[];
+  /** What the processes logged over the day (gRPC calls, outages). */
+  readonly logs: LogEvidence;
   /** Kept when a trial failed (the apps' logs are the evidence) or RELIABILITY_KEEP_LOGS is set. */
   readonly runDir: string;
 };
@@ -92,7 +95,11 @@ export const runDay = async ({ root, plans, seed, log }: DayOptions): Promise<Da
       );
     }
     clean = trials.every((t) => t.lost === 0 && t.doubled === 0 && t.convergedAfterMs !== undefined);
-    return { seed, startedAt, setupMs, trials, runDir };
+    const logs = logEvidence(platform.logOf('gateway'), [
+      platform.logOf('missions'),
+      platform.logOf('accreditation'),
+    ]);
+    return { seed, startedAt, setupMs, trials, logs, runDir };
   } finally {
     await platform.stop().catch((error: unknown) => log(`reliability: stop failed: ${String(error)}`));
     await sql.end();

@@ -47,5 +47,15 @@ describe('the distributed mode under load, through kill -9 and a broker wipe', (
       expect(trial.acknowledged.applications).toBeGreaterThan(0);
       expect(trial.acknowledged.missions).toBeGreaterThan(0);
     }
+    // Every gRPC call logged with its correlation id; the accreditation outage logged when it began
+    // and when it ended (at most twice for one kill, however many requests got a 503), with no stack.
+    const refusals = day.trials.reduce((n, trial) => n + (trial.failures['503'] ?? 0), 0);
+    expect(day.logs.calls).toBeGreaterThan(0);
+    expect(day.logs.callsWithoutCorrelationId).toBe(0);
+    expect(day.logs.outagesLogged).toBeGreaterThanOrEqual(1);
+    expect(day.logs.outagesLogged).toBeLessThanOrEqual(2);
+    expect(day.logs.recoveriesLogged).toBe(day.logs.outagesLogged);
+    expect(day.logs.stacksFor503).toBe(0);
+    expect(refusals).toBeGreaterThan(0);
   }, 900_000);
 });
