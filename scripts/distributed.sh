@@ -3,11 +3,18 @@
 # (deploy/kafka/kafka.sh), the local Postgres server, and gateway + missions + accreditation as
 # separate processes. The gateway hosts identity (login, users, the administrator from
 # OBSERVA_ADMIN_EMAIL / OBSERVA_ADMIN_PASSWORD, else a generated password in its log) on the same
-# database; set OBSERVA_JWT_SECRET to keep tokens valid across gateway restarts.
+# database.
 #
 #   npm run start:distributed      # = bash scripts/distributed.sh start
 #   npm run stop:distributed       # = bash scripts/distributed.sh stop
 #   bash scripts/distributed.sh status
+#   bash scripts/distributed.sh relaunch <app>   # start one app again (after a crash, or to restart it)
+#
+# `start` writes the platform's configuration to $OBSERVA_RUN_DIR/observa.env (DATABASE_URL, KAFKA_BROKERS,
+# the gRPC and ops addresses, OBSERVA_KEK_FILE, LOG_LEVEL, and OBSERVA_JWT_SECRET: taken from the
+# environment, else kept from the file, else generated once), and every process is started from that
+# file, `relaunch` too: one app restarted by hand or by a supervisor gets the same configuration without
+# copying anything, and a relaunched gateway keeps accepting the tokens it issued before.
 #
 # Env: DATABASE_URL (postgres://postgres@127.0.0.1:5432/observa; the database is created if missing),
 #      KAFKA_BROKERS (unset: the local broker on KAFKA_PORT, 19092, started here and stopped by `stop`
@@ -31,6 +38,7 @@ MISSIONS_OPS_PORT="${MISSIONS_OPS_PORT:-3001}"
 ACCREDITATION_OPS_PORT="${ACCREDITATION_OPS_PORT:-3002}"
 LOG_LEVEL="${LOG_LEVEL:-info}"
 START_TIMEOUT="${START_TIMEOUT:-90}"
+ENV_FILE="$RUN_DIR/observa.env"
 KAFKA_SCRIPT="$ROOT/deploy/kafka/kafka.sh"
 KAFKA_MARK="$RUN_DIR/kafka.started-here"
 # Exit code of a context host whose context module is not written yet (libs/contracts context-definition.ts).
@@ -107,16 +115,80 @@ database_up() {
   ' "$DATABASE_URL") || die "no usable Postgres server for DATABASE_URL (is it running?)"
 }
 
-launch() {
+# A value of the env file (empty if absent).
+env_value() {
+  [[ -f "$ENV_FILE" ]] || return 0
+  sed -n "s/^$1=//p" "$ENV_FILE" | tail -n 1
+}
+
+# The configuration every process starts from; the JWT secret survives rewrites (unless given).
+write_env_file() {
+  local secret="${OBSERVA_JWT_SECRET:-$(env_value OBSERVA_JWT_SECRET)}"
+  [[ -n "$secret" ]] || secret="$(node -e 'process.stdout.write(require("node:crypto").randomBytes(48).toString("base64url"))')"
+  local kek="${OBSERVA_KEK_FILE:-$ROOT/data/distributed.kek}"
+  local file="$ENV_FILE.new"
+  (
+    umask 077
+    cat >"$file" <<ENV
+# The distributed platform's configuration, written by scripts/distributed.sh start at $(date -u +%Y-%m-%dT%H:%M:%SZ).
+# Every process is started from it (bash scripts/distributed.sh relaunch <app> too). The JWT secret is kept across
+# starts: tokens stay valid when the gateway restarts. Mode 0600: it holds that secret.
+DATABASE_URL=$DATABASE_URL
+KAFKA_BROKERS=$KAFKA_BROKERS
+OBSERVA_JWT_SECRET=$secret
+OBSERVA_KEK_FILE=$kek
+LOG_LEVEL=$LOG_LEVEL
+GATEWAY_PORT=$GATEWAY_PORT
+MISSIONS_GRPC_URL=127.0.0.1:$MISSIONS_GRPC_PORT
+ACCREDITATION_GRPC_URL=127.0.0.1:$ACCREDITATION_GRPC_PORT
+MISSIONS_OPS_PORT=$MISSIONS_OPS_PORT
+ACCREDITATION_OPS_PORT=$ACCREDITATION_OPS_PORT
+ENV
+  )
+  mv "$file" "$ENV_FILE"
+}
+
+# The variables of one app: the env file's shared ones, then its own address and port.
+app_env() {
   local app="$1"
-  shift
-  local entry
+  grep -E '^(DATABASE_URL|KAFKA_BROKERS|OBSERVA_JWT_SECRET|LOG_LEVEL)=' "$ENV_FILE"
+  case "$app" in
+    gateway)
+      echo "PORT=$(env_value GATEWAY_PORT)"
+      grep -E '^(MISSIONS|ACCREDITATION)_GRPC_URL=' "$ENV_FILE"
+      ;;
+    missions)
+      echo "GRPC_URL=$(env_value MISSIONS_GRPC_URL)"
+      echo "PORT=$(env_value MISSIONS_OPS_PORT)"
+      ;;
+    accreditation)
+      echo "GRPC_URL=$(env_value ACCREDITATION_GRPC_URL)"
+      echo "PORT=$(env_value ACCREDITATION_OPS_PORT)"
+      grep -E '^OBSERVA_KEK_FILE=' "$ENV_FILE"
+      ;;
+  esac
+}
+
+launch() {
+  local app="$1" entry vars=()
   entry="$(entry_of "$app")"
+  mapfile -t vars < <(app_env "$app")
   # Appended, never truncated: the log of the run before (a crash, a fault) is the evidence.
   echo "---- distributed.sh: starting $app at $(date -u +%Y-%m-%dT%H:%M:%SZ) ----" >>"$(log_file "$app")"
   # setsid: the app outlives this script and a Ctrl-C in its terminal; exec keeps the pid.
-  (cd "$ROOT" && exec env "$@" LOG_LEVEL="$LOG_LEVEL" setsid node "$entry" </dev/null >>"$(log_file "$app")" 2>&1) &
+  (cd "$ROOT" && exec env "${vars[@]}" setsid node "$entry" </dev/null >>"$(log_file "$app")" 2>&1) &
   echo $! >"$(pid_file "$app")"
+}
+
+# One app again, from the env file of the running platform (a supervisor's or an operator's restart).
+relaunch() {
+  local app="${1:-}" pid
+  [[ " ${APPS[*]} " == *" $app "* ]] || die "usage: $0 relaunch {${APPS[*]}}"
+  [[ -f "$ENV_FILE" ]] || die "no $ENV_FILE: start the platform first (npm run start:distributed)"
+  if pid="$(running_pid "$app")"; then die "$app already runs (pid $pid)"; fi
+  [[ -f "$(entry_of "$app")" ]] || die "no $(entry_of "$app"): npm run build first"
+  launch "$app"
+  log "relaunched $app (pid $(cat "$(pid_file "$app")"), log $(log_file "$app"))"
 }
 
 # Waits until every context process is up or known to be missing (those it lists in MISSING).
@@ -181,18 +253,16 @@ start() {
     die "no $(for a in "${absent[@]}"; do printf 'dist/apps/%s/src/main.js ' "$a"; done)after the build: apps/<app>/src/main.ts is not written yet"
   fi
 
-  launch missions DATABASE_URL="$DATABASE_URL" KAFKA_BROKERS="$KAFKA_BROKERS" \
-    GRPC_URL="127.0.0.1:$MISSIONS_GRPC_PORT" PORT="$MISSIONS_OPS_PORT"
-  launch accreditation DATABASE_URL="$DATABASE_URL" KAFKA_BROKERS="$KAFKA_BROKERS" \
-    OBSERVA_KEK_FILE="${OBSERVA_KEK_FILE:-$ROOT/data/distributed.kek}" GRPC_URL="127.0.0.1:$ACCREDITATION_GRPC_PORT" PORT="$ACCREDITATION_OPS_PORT"
+  write_env_file
+  launch missions
+  launch accreditation
   await_contexts
   for app in "${MISSING[@]+"${MISSING[@]}"}"; do
     log "WARNING: $app is not running: its context module is not written yet ($(tail -n 1 "$(log_file "$app")"))"
   done
 
   # The gateway hosts identity: its user and login events go to the same store (never to Kafka).
-  launch gateway PORT="$GATEWAY_PORT" DATABASE_URL="$DATABASE_URL" \
-    MISSIONS_GRPC_URL="127.0.0.1:$MISSIONS_GRPC_PORT" ACCREDITATION_GRPC_URL="127.0.0.1:$ACCREDITATION_GRPC_PORT"
+  launch gateway
   local deadline=$((SECONDS + START_TIMEOUT))
   until http_ok "http://127.0.0.1:$GATEWAY_PORT/health"; do
     if ! running_pid gateway >/dev/null; then
@@ -222,7 +292,7 @@ $(for app in "${CONTEXTS[@]}"; do
     fi
   done)
   events         Kafka $KAFKA_BROKERS, store and read models $DATABASE_URL
-  logs and pids  $RUN_DIR
+  logs and pids  $RUN_DIR (configuration of every process: $ENV_FILE)
 Stop it with: npm run stop:distributed
 INFO
 }
@@ -281,8 +351,9 @@ case "${1:-}" in
     stop_kafka
     ;;
   status) status ;;
+  relaunch) relaunch "${2:-}" ;;
   *)
-    echo "usage: $0 {start|stop|status}" >&2
+    echo "usage: $0 {start|stop|status|relaunch <app>}" >&2
     exit 2
     ;;
 esac

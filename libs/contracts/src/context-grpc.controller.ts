@@ -54,11 +54,23 @@ export const contextGrpcController = (
       work: () => Promise<unknown>,
     ): Promise<Reply> {
       const run = async (): Promise<Reply> => {
+        const started = process.hrtime.bigint();
+        // One line per call, as the gateway logs one per request: the correlation id ties them.
+        const answered = (outcome: string) =>
+          this.logger.log({
+            msg: 'call answered',
+            rpc: name,
+            outcome,
+            durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+          });
         try {
-          return { resultJson: toWireJson(await work()) };
+          const reply = { resultJson: toWireJson(await work()) };
+          answered('ok');
+          return reply;
         } catch (error) {
           const failure = failureOf(error);
           if (failure.name === INTERNAL_ERROR) this.logger.error({ msg: `${name} failed`, err: error });
+          answered(failure.name);
           return { failure };
         }
       };

@@ -16,6 +16,26 @@ const MARKER = join('observa', 'common', 'v1', 'envelope.proto');
  */
 const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
+/**
+ * A channel whose server went away tries again after 250 ms, backing off to at most this: a context
+ * relaunched after a crash is reached within seconds (grpc-js' default backs off to 120 s).
+ */
+export const MAX_RECONNECT_BACKOFF_MS = 1000;
+
+/**
+ * Both ends: the client pings an idle connection every 10 s and drops it when no answer comes within
+ * 5 s (a peer killed without closing its sockets, a half-open connection), so the next call
+ * reconnects instead of waiting on a dead socket; the server accepts those pings.
+ */
+const CHANNEL_OPTIONS = {
+  'grpc.initial_reconnect_backoff_ms': 250,
+  'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_ping_interval_without_data_ms': 5000,
+} as const;
+
 /** The repository's proto/ folder: OBSERVA_PROTO_DIR, else the nearest `proto/` above this file. */
 export const protoDir = (from: string = fileURLToPath(import.meta.url)): string => {
   const configured = process.env.OBSERVA_PROTO_DIR;
@@ -60,6 +80,7 @@ export const grpcOptions = (
     protoPath: [endpoint.protoFile, HEALTH_PROTO],
     maxSendMessageLength: MAX_MESSAGE_BYTES,
     maxReceiveMessageLength: MAX_MESSAGE_BYTES,
+    channelOptions: { ...CHANNEL_OPTIONS },
     // On SIGTERM the server lets calls in flight finish.
     gracefulShutdown: true,
     loader: {

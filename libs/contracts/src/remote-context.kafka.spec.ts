@@ -393,7 +393,7 @@ describe('a context in its own process behind the gateway (gRPC, Postgres, Kafka
     expect(atContext.body).toMatchObject({ status: 'ok', store: { kind: 'postgres' } });
   });
 
-  it('answers 503, not 500, once the context process is gone', async () => {
+  it('answers 503 with Retry-After, not 500, once the context process is gone', async () => {
     await context.close();
 
     const command = await request(gateway.getHttpServer())
@@ -401,6 +401,12 @@ describe('a context in its own process behind the gateway (gRPC, Postgres, Kafka
       .send({ by: 1 });
     expect(command.status).toBe(503);
     expect(command.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(command.headers['retry-after']).toBe('1'); // the channel reconnects at least that often
+    expect(command.body).toMatchObject({
+      type: 'urn:observa:problem:service-unavailable',
+      status: 503,
+      detail: expect.stringMatching(/not reachable; try again in 1 s/),
+    });
 
     const health = await request(gateway.getHttpServer()).get('/health');
     expect(health.status).toBe(503);

@@ -5,13 +5,18 @@
  * nothing is wrong with the request, and a retry with the same Idempotency-Key is safe.
  */
 import { randomUUID } from 'node:crypto';
-import { GatewayTimeoutException, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { GatewayTimeoutException, Logger } from '@nestjs/common';
 import { ClientProxyFactory, type ClientGrpc } from '@nestjs/microservices';
 import { lastValueFrom, type Observable } from 'rxjs';
-import { currentCorrelationId } from '#platform';
+import { currentCorrelationId, ServiceUnavailable } from '#platform';
 import { encodeCommand, encodeQuery } from './contract-codec.js';
 import { contractRegistry, type ContractRegistry } from './contract-registry.js';
-import { contextEndpoint, grpcOptions, type ContextEndpoint } from './grpc-endpoint.js';
+import {
+  contextEndpoint,
+  grpcOptions,
+  MAX_RECONNECT_BACKOFF_MS,
+  type ContextEndpoint,
+} from './grpc-endpoint.js';
 import { errorOf } from './remote-errors.js';
 import type { ContextService, HealthService, Reply } from './wire-messages.js';
 import { fromWireJson } from './wire-json.js';
@@ -33,6 +38,9 @@ export const REMOTE_CONTEXTS = Symbol('RemoteContexts');
 const DEADLINE_EXCEEDED = 4;
 const UNAVAILABLE = 14;
 
+/** What a 503 asks the client to wait: the channel tries to reconnect at least this often. */
+const RETRY_AFTER_SECONDS = Math.ceil(MAX_RECONNECT_BACKOFF_MS / 1000);
+
 export class RemoteContext {
   readonly context: string;
   readonly url: string;
@@ -41,6 +49,8 @@ export class RemoteContext {
   private readonly health: HealthService;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
+  /** Since when the context has not been reachable (one log line per outage, not one per request). */
+  private unreachableSince: number | undefined;
 
   constructor(
     options: RemoteContextOptions,
@@ -92,21 +102,43 @@ export class RemoteContext {
 
   private async call(name: string, reply: Observable<Reply>): Promise<Reply> {
     try {
-      return await lastValueFrom(reply);
+      const answer = await lastValueFrom(reply);
+      this.reachable();
+      return answer;
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      if (code === UNAVAILABLE || code === DEADLINE_EXCEEDED)
-        this.logger.warn(`${name}: ${(error as Error).message}`);
-      if (code === UNAVAILABLE)
-        throw new ServiceUnavailableException(
-          `The ${this.context} service is not reachable; try again later.`,
+      if (code === UNAVAILABLE) {
+        this.unreachable(name, error as Error);
+        throw new ServiceUnavailable(
+          `The ${this.context} service is not reachable; try again in ${RETRY_AFTER_SECONDS} s (the same Idempotency-Key is safe).`,
+          RETRY_AFTER_SECONDS,
         );
-      if (code === DEADLINE_EXCEEDED)
+      }
+      if (code === DEADLINE_EXCEEDED) {
+        this.logger.warn(`${name}: ${(error as Error).message}`);
         throw new GatewayTimeoutException(
           `The ${this.context} service did not answer within ${this.timeoutMs} ms; retrying with the same Idempotency-Key is safe.`,
         );
+      }
       throw error;
     }
+  }
+
+  private unreachable(name: string, error: Error): void {
+    if (this.unreachableSince !== undefined) return;
+    this.unreachableSince = Date.now();
+    this.logger.warn(
+      `the ${this.context} service at ${this.url} is not reachable (${name}: ${error.message}); answering 503 until it is`,
+    );
+  }
+
+  private reachable(): void {
+    if (this.unreachableSince === undefined) return;
+    const seconds = ((Date.now() - this.unreachableSince) / 1000).toFixed(1);
+    this.unreachableSince = undefined;
+    this.logger.log(
+      `the ${this.context} service at ${this.url} answers again (unreachable for ${seconds} s)`,
+    );
   }
 
   private outcome(reply: Reply): unknown {

@@ -57,7 +57,19 @@ export class OwnStoreOrKafka implements EventTransport {
   start(projection: Projection): Promise<Running> {
     const own = this.readsOnlyOwn(projection);
     this.logger.log(`${projection.name} fed ${own ? 'from the event store' : 'from Kafka'}`);
-    return (own ? this.own : this.kafka).start(projection);
+    if (own) return this.own.start(projection);
+    // Not waited for: a consumer joins its group up to a session timeout after a crash (the dead member
+    // is waited out), and the process serves commands as soon as its store answers, not then.
+    const starting = this.kafka.start(projection);
+    starting.catch((error: unknown) =>
+      this.logger.error(`${projection.name} could not start consuming: ${String(error)}`),
+    );
+    return Promise.resolve({
+      stop: async () => {
+        const running = await starting.catch(() => undefined);
+        await running?.stop();
+      },
+    });
   }
 
   async lagOf(projection: Projection): Promise<number | undefined> {

@@ -16,7 +16,7 @@ import {
   NotFound,
   VersionConflict,
 } from '#event-sourcing';
-import { problemFor, problemType } from './problem.js';
+import { problemFor, problemType, ServiceUnavailable } from './problem.js';
 import { createValidationPipe, ValidationFailed } from './validation.js';
 
 describe('problem details for our named errors', () => {
@@ -74,6 +74,19 @@ describe('problem details for HTTP exceptions', () => {
 
   it('count a 5xx exception as our fault', () => {
     expect(problemFor(new ServiceUnavailableException('store down')).serverFault).toBe(true);
+  });
+
+  it('name a part that cannot be reached now as such, not as our fault', () => {
+    const { problem, serverFault } = problemFor(
+      new ServiceUnavailable('The accreditation service is not reachable; try again in 2 s.', 2),
+    );
+    expect(problem).toEqual({
+      type: problemType('service-unavailable'),
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'The accreditation service is not reachable; try again in 2 s.',
+    });
+    expect(serverFault).toBe(false);
   });
 });
 

@@ -30,6 +30,20 @@ export type ProblemDetails = {
 /** Our problem types are URNs: stable names, not pages someone must keep online. */
 export const problemType = (name: string): string => `urn:observa:problem:${name}`;
 
+/**
+ * A part this request needs (a context process, the token issuer) cannot be reached now: a 503 with
+ * `Retry-After`, nothing wrong with the request and nothing wrong to log with a stack (whoever throws
+ * it says once that the part is gone). A retry with the same Idempotency-Key is safe.
+ */
+export class ServiceUnavailable extends HttpException {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(detail, 503);
+  }
+}
+
 type ErrorClass = new (...args: never[]) => Error;
 
 const DOMAIN_ERRORS: readonly (readonly [ErrorClass, number, string, string])[] = [
@@ -98,6 +112,16 @@ const httpProblem = (exception: HttpException): ProblemDetails => {
 export const problemFor = (
   error: unknown,
 ): { readonly problem: ProblemDetails; readonly serverFault: boolean } => {
+  if (error instanceof ServiceUnavailable)
+    return {
+      problem: {
+        type: problemType('service-unavailable'),
+        title: 'Service unavailable',
+        status: 503,
+        detail: error.message,
+      },
+      serverFault: false,
+    };
   if (error instanceof HttpException) {
     const problem = httpProblem(error);
     return { problem, serverFault: problem.status >= 500 };
@@ -150,6 +174,8 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     res.statusCode = problem.status;
+    if (exception instanceof ServiceUnavailable)
+      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
     res.end(JSON.stringify(problem));
   }

@@ -77,10 +77,11 @@ export const uniqueName = (prefix: string): string => `${prefix}${randomBytes(4)
  * KAFKA_BREAKABLE_PORT (29092; controller on the next port), never the shared broker of KAFKA_BROKERS.
  */
 export class BreakableBroker {
-  readonly port = Number(process.env.KAFKA_BREAKABLE_PORT ?? 29092);
-  readonly brokers = [`127.0.0.1:${this.port}`];
+  readonly brokers: readonly string[];
 
-  constructor() {
+  /** `port`: another broker of one's own beside the one on KAFKA_BREAKABLE_PORT (test/reliability's). */
+  constructor(readonly port = Number(process.env.KAFKA_BREAKABLE_PORT ?? 29092)) {
+    this.brokers = [`127.0.0.1:${this.port}`];
     const shared = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
     if (shared.split(',').some((b) => b.trim().endsWith(`:${this.port}`)))
       throw new Error(`KAFKA_BREAKABLE_PORT ${this.port} is the shared broker's port: choose another`);
@@ -109,7 +110,7 @@ export class BreakableBroker {
   client(clientId: string): Kafka {
     return new KafkaClient({
       clientId,
-      brokers: this.brokers,
+      brokers: [...this.brokers],
       connectionTimeout: 1000,
       retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 },
       logLevel:
