@@ -81,7 +81,6 @@ const bootDistributed = async (context: BenchContext): Promise<Booted> => {
       logger: () => new PinoLoggerService(createLogger({ level: 'info', destination })),
       identity: {
         env: {
-          ...process.env,
           OBSERVA_ADMIN_EMAIL: ADMIN.email,
           OBSERVA_ADMIN_PASSWORD: ADMIN.password,
           OBSERVA_JWT_SECRET: JWT_SECRET,

@@ -16,13 +16,11 @@ const MARKER = join('observa', 'common', 'v1', 'envelope.proto');
  */
 const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
-/** The repository's proto/ folder: OBSERVA_PROTO_DIR, else the nearest `proto/` above this file. */
+/** The repository's proto/ folder: the nearest `proto/` above this file (from src/ and dist/ alike; the image copies it). */
 export const protoDir = (from: string = fileURLToPath(import.meta.url)): string => {
-  const configured = process.env.OBSERVA_PROTO_DIR;
-  if (configured) return configured;
   for (let dir = dirname(from); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'proto', MARKER))) return join(dir, 'proto');
-    if (dirname(dir) === dir) throw new Error(`no proto/${MARKER} above ${from}; set OBSERVA_PROTO_DIR`);
+    if (dirname(dir) === dir) throw new Error(`no proto/${MARKER} above ${from}`);
   }
 };
 
