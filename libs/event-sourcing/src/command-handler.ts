@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Decider, DomainCommand, DomainEvent } from './decider.js';
 import type { Actor, EventContext, NewEvent, RecordedEvent } from './envelope.js';
+import { retry } from './backoff.js';
 import { IdempotencyMismatch, VersionConflict } from './errors.js';
 import type { EventStore, ExpectedVersion } from './event-store.js';
 import { deriveEventId } from './event-id.js';
@@ -77,36 +78,42 @@ export class CommandHandler {
     const commandId = context.commandId ?? this.newId();
     const firstId = deriveEventId(streamId, commandId, 0);
     const commandHash = hashOf(command);
-    for (let attempt = 1; ; attempt++) {
-      const { state, version, events: history } = await this.load(decider, streamId);
-      const earlier = history.filter((e) => e.metadata.commandId === commandId);
-      if (earlier.some((e) => e.eventId === firstId)) {
-        if (earlier[0].metadata.commandHash !== commandHash)
-          throw new IdempotencyMismatch(`command ${commandId} was already used for a different request`);
-        return { streamId, streamVersion: version, eventIds: earlier.map((e) => e.eventId), appended: false };
-      }
+    // Another writer moved the stream between our read and our append: read it again and decide again.
+    return retry(
+      async () => {
+        const { state, version, events: history } = await this.load(decider, streamId);
+        const earlier = history.filter((e) => e.metadata.commandId === commandId);
+        if (earlier.some((e) => e.eventId === firstId)) {
+          if (earlier[0].metadata.commandHash !== commandHash)
+            throw new IdempotencyMismatch(`command ${commandId} was already used for a different request`);
+          return {
+            streamId,
+            streamVersion: version,
+            eventIds: earlier.map((e) => e.eventId),
+            appended: false,
+          };
+        }
 
-      const decided = decider.decide(command, state);
-      if (decided.length === 0) return { streamId, streamVersion: version, eventIds: [], appended: false };
+        const decided = decider.decide(command, state);
+        if (decided.length === 0) return { streamId, streamVersion: version, eventIds: [], appended: false };
 
-      const metadata: EventContext = {
-        missionId: context.missionId,
-        actor: context.actor,
-        correlationId: context.correlationId ?? commandId,
-        causationId: context.causationId ?? commandId,
-        commandId,
-        commandHash,
-        occurredAt: this.now().toISOString(),
-      };
-      const events: NewEvent[] = decided.map((e, i) => ({
-        eventId: deriveEventId(streamId, commandId, i),
-        type: e.type,
-        schemaVersion: e.schemaVersion ?? 1,
-        data: e.data,
-        metadata,
-      }));
-      const expected: ExpectedVersion = version < 0n ? 'no_stream' : version;
-      try {
+        const metadata: EventContext = {
+          missionId: context.missionId,
+          actor: context.actor,
+          correlationId: context.correlationId ?? commandId,
+          causationId: context.causationId ?? commandId,
+          commandId,
+          commandHash,
+          occurredAt: this.now().toISOString(),
+        };
+        const events: NewEvent[] = decided.map((e, i) => ({
+          eventId: deriveEventId(streamId, commandId, i),
+          type: e.type,
+          schemaVersion: e.schemaVersion ?? 1,
+          data: e.data,
+          metadata,
+        }));
+        const expected: ExpectedVersion = version < 0n ? 'no_stream' : version;
         const result = await this.store.appendToStream(streamId, events, expected);
         return {
           streamId,
@@ -114,9 +121,8 @@ export class CommandHandler {
           eventIds: result.events.map((e) => e.eventId),
           appended: result.appended,
         };
-      } catch (error) {
-        if (!(error instanceof VersionConflict) || attempt >= this.maxAttempts) throw error;
-      }
-    }
+      },
+      { attempts: this.maxAttempts, retryOn: (error) => error instanceof VersionConflict },
+    );
   }
 }
