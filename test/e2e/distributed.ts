@@ -10,9 +10,8 @@
  * Kafka is shared by every run: each World's contexts get their own names (`missions-<run>`), hence
  * their own topics and consumer groups; their gRPC services stay those of proto/observa/<context>/v1.
  */
-import { startOneProcessPlatform } from '#contracts';
+import { accreditation, missions, startOneProcessPlatform } from '#contracts';
 import { createTestDatabase, kafkaBrokers, testKafka, uniqueName, type TestDatabase } from '#testing';
-import { accreditation, missions } from '../../apps/gateway/src/contexts.js';
 import { ENV, worldOn, type World } from './harness.js';
 
 export type DistributedOptions = {
