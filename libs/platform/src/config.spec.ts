@@ -173,6 +173,16 @@ describe('configuration from the environment', () => {
     ]),
   );
 
+  it('takes EventStoreDB only beside a Postgres server for the read models', () => {
+    expect(problemsOf({ EVENTSTOREDB_URL: 'esdb://eventstore:2113?tls=false' })).toEqual([
+      'EVENTSTOREDB_URL needs DATABASE_URL too: read models, checkpoints and keys stay on a Postgres server',
+    ]);
+    const cluster = 'kurrentdb+discover://admin:changeit@node-1:2113,node-2:2113?tls=true';
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://db/observa', EVENTSTOREDB_URL: cluster }).eventStoreDbUrl,
+    ).toBe(cluster);
+  });
+
   it('takes an external issuer only with all three of its variables', () =>
     expect(problemsOf({ OBSERVA_OIDC_JWKS_URL: OIDC.OBSERVA_OIDC_JWKS_URL })).toEqual([
       'OBSERVA_OIDC_ISSUER, OBSERVA_OIDC_AUDIENCE must be set too: an external issuer needs OBSERVA_OIDC_JWKS_URL, OBSERVA_OIDC_ISSUER, OBSERVA_OIDC_AUDIENCE',

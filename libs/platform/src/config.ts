@@ -50,16 +50,11 @@ const isBrokerList = (text: string): boolean =>
     return port !== undefined && Number(port) >= 1 && Number(port) <= 65535;
   });
 
-const isEventStoreDbUrl = (text: string): boolean => {
-  try {
-    const url = new URL(text);
-    return ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:', 'kurrent:'].includes(
-      url.protocol,
-    );
-  } catch {
-    return false;
-  }
-};
+/** As the KurrentDB client takes it; several nodes are comma-separated, which URL would refuse. */
+const isEventStoreDbUrl = (text: string): boolean =>
+  /^(?:esdb|kurrentdb|kurrent)(?:\+discover)?:\/\/(?:[^\s/@]+@)?[^\s/?@,]+(?:,[^\s/?@,]+)*\/?(?:\?\S*)?$/i.test(
+    text,
+  );
 
 /** host:port, as gRPC takes it (GRPC_URL, <CONTEXT>_GRPC_URL). */
 const isGrpcAddress = (text: string): boolean => {
@@ -323,6 +318,14 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   if (oidcSet.length > 0 && oidcSet.length < OIDC_VARIABLES.length)
     problems.push(
       `${OIDC_VARIABLES.filter((name) => !oidcSet.includes(name)).join(', ')} must be set too: an external issuer needs ${OIDC_VARIABLES.join(', ')}`,
+    );
+  if (
+    raw.EVENTSTOREDB_URL &&
+    !raw.DATABASE_URL &&
+    !problems.some((line) => line.startsWith('EVENTSTOREDB_URL'))
+  )
+    problems.push(
+      'EVENTSTOREDB_URL needs DATABASE_URL too: read models, checkpoints and keys stay on a Postgres server',
     );
   const grpcUrls: Record<string, string> = {};
   for (const [name, value] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
