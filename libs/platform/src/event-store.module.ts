@@ -21,7 +21,7 @@ const openMigrated = async (config: AppConfig): Promise<Database> => {
   try {
     const applied = await migrate(database.pool);
     if (applied.length > 0)
-      new Logger('EventStore').log(`migrated ${database.describe} to version ${applied.at(-1)}`);
+      new Logger('EventStore').log(`migrated ${database.describe} to version ${applied.at(-1)?.version}`);
     return database;
   } catch (error) {
     await database.close();

@@ -5,7 +5,6 @@
  */
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   keyEncryptionKeyStoreFor,
   PERSONAL_DATA_VAULT,
@@ -14,7 +13,7 @@ import {
   transactionsOnPool,
 } from '#event-sourcing';
 import type { Database } from '#eventstore-postgres';
-import { AppConfig, DATABASE, ProjectionHost } from '#platform';
+import { AppConfig, DATABASE, ProjectionHost, ReadModelTables } from '#platform';
 import { ACCREDITATION_CLOCK, AccreditationDesk } from './accreditation-desk.js';
 import { ApplicationsController } from './applications.controller.js';
 import { COMMAND_HANDLERS } from './command-handlers.js';
@@ -24,11 +23,15 @@ import { ImportsController } from './imports.controller.js';
 import { ObserversController } from './observers.controller.js';
 import { PersonsController } from './persons.controller.js';
 import { QUERY_HANDLERS } from './query-handlers.js';
+import { ACCREDITATION_READ_MODEL_TABLES } from './read-model.tables.js';
 import { accreditationProjection, ApplicationRow, RuleSetRow } from './read-models.js';
 import { RuleSetsController } from './rule-sets.controller.js';
 
 @Module({
-  imports: [CqrsModule.forRoot(), TypeOrmModule.forFeature([ApplicationRow, RuleSetRow])],
+  imports: [
+    CqrsModule.forRoot(),
+    ReadModelTables.forFeature([ApplicationRow, RuleSetRow], ACCREDITATION_READ_MODEL_TABLES),
+  ],
   controllers: [
     RuleSetsController,
     ApplicationsController,

@@ -4,9 +4,8 @@
  * every write (IdempotencyModule). Apps import IdentityModule.forRoot().
  */
 import { Inject, Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
-import { Metrics, ProjectionHost, type AppConfig } from '#platform';
+import { Metrics, ProjectionHost, ReadModelTables, type AppConfig } from '#platform';
 import { authConfigOf } from '../auth-config.js';
 import { AuthModule } from '../auth.module.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
@@ -34,6 +33,7 @@ import {
   ProjectedMissionMembership,
 } from './staff-roles.read-model.js';
 import { TokenController } from './token.controller.js';
+import { IDENTITY_READ_MODEL_TABLES } from './identity.tables.js';
 import { ProjectedAccountStatus, UserAccount, usersProjection } from './users.read-model.js';
 import { UsersController } from './users.controller.js';
 
@@ -71,7 +71,10 @@ export class IdentityModule implements OnModuleInit {
     return {
       module: IdentityModule,
       imports: [
-        TypeOrmModule.forFeature([UserAccount, MissionRoleHeld, LoginFailureSeen, OwnerAddressSeen]),
+        ReadModelTables.forFeature(
+          [UserAccount, MissionRoleHeld, LoginFailureSeen, OwnerAddressSeen],
+          IDENTITY_READ_MODEL_TABLES,
+        ),
         AuthModule.forRoot({
           config,
           membership: ProjectedMissionMembership,
