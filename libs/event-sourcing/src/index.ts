@@ -13,3 +13,4 @@ export * from './subscription.js';
 export * from './event-count.js';
 export * from './personal-data/index.js';
 export * from './backoff.js';
+export * from './migrations.js';

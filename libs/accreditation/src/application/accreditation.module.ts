@@ -64,7 +64,7 @@ import { RuleSetsController } from './rule-sets.controller.js';
       inject: [DATABASE],
       useFactory: async (database: Database) => {
         const jobs = new ImportJobs(sqlOnPool(database.pool));
-        await jobs.prepare();
+        await jobs.prepare(transactionsOnPool(database.pool));
         return jobs;
       },
     },
