@@ -71,7 +71,7 @@ export const startOneProcessPlatform = async (
     for (const host of hosts.splice(0).reverse()) await host.close();
   };
   try {
-    // One after the other: they migrate and synchronize the same database.
+    // One after the other: they migrate the same database.
     for (const source of sources) {
       const found = await findContext(source);
       if (!found) throw new Error(notWrittenYet(source));
