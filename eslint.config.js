@@ -46,6 +46,23 @@ export default tseslint.config(
   },
   ...CONTEXTS.map(contextBoundary),
   {
+    // Apps are thin hosts (DESIGN.md §5): what two of them share lives in a lib.
+    files: ['apps/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../../*/src/**', '**/apps/*/src/**'],
+              message: "an app imports no other app's files: share it through a lib",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The domain stays pure: no framework, ORM or I/O, and no other context, inside any domain/ folder.
     files: ['libs/*/src/domain/**/*.ts'],
     rules: {

@@ -21,9 +21,8 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
-import { startOneProcessPlatform, type OneProcessPlatform } from '#contracts';
+import { accreditation, missions, startOneProcessPlatform, type OneProcessPlatform } from '#contracts';
 import { createLogger, localUrl, PinoLoggerService } from '#platform';
-import { accreditation, missions } from '../../apps/gateway/src/contexts.js';
 import { uniqueName } from '../../libs/testing/src/kafka.js';
 import { createBenchDatabase, serverDescription } from './db.js';
 import { ADMIN, JWT_SECRET, measureHttp, type Booted, type HttpTarget } from './http.js';
@@ -81,7 +80,6 @@ const bootDistributed = async (context: BenchContext): Promise<Booted> => {
       logger: () => new PinoLoggerService(createLogger({ level: 'info', destination })),
       identity: {
         env: {
-          ...process.env,
           OBSERVA_ADMIN_EMAIL: ADMIN.email,
           OBSERVA_ADMIN_PASSWORD: ADMIN.password,
           OBSERVA_JWT_SECRET: JWT_SECRET,

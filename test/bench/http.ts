@@ -92,14 +92,10 @@ const boot = async (store: Store, databaseUrl?: string): Promise<Booted> => {
     LOG_LEVEL: 'info',
     ...(store === 'postgres' && databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     OBSERVA_KEK_FILE: `${dataDir}.kek`,
-  });
-  const variables: Record<string, string> = {
     OBSERVA_ADMIN_EMAIL: ADMIN.email,
     OBSERVA_ADMIN_PASSWORD: ADMIN.password,
     OBSERVA_JWT_SECRET: JWT_SECRET,
-  };
-  const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, variables);
+  });
   const destination = pino.destination({ dest: '/dev/null', sync: false });
   let app: NestExpressApplication;
   try {
@@ -114,10 +110,6 @@ const boot = async (store: Store, databaseUrl?: string): Promise<Booted> => {
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
-  } finally {
-    for (const [name, value] of Object.entries(saved))
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
   }
   return {
     app,

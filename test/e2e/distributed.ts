@@ -10,13 +10,12 @@
  * Kafka is shared by every run: each World's contexts get their own names (`missions-<run>`), hence
  * their own topics and consumer groups; their gRPC services stay those of proto/observa/<context>/v1.
  */
-import { startOneProcessPlatform } from '#contracts';
+import { accreditation, missions, startOneProcessPlatform } from '#contracts';
 import { createTestDatabase, kafkaBrokers, testKafka, uniqueName, type TestDatabase } from '#testing';
-import { accreditation, missions } from '../../apps/gateway/src/contexts.js';
 import { ENV, worldOn, type World } from './harness.js';
 
 export type DistributedOptions = {
-  /** Adds to (and overrides) the variables the gateway's identity context reads. */
+  /** Adds to (and overrides) the gateway's configuration variables (identity's, say). */
   readonly env?: Record<string, string>;
 };
 
@@ -85,7 +84,7 @@ export const startDistributed = async ({ env = {} }: DistributedOptions = {}): P
       databaseUrl: database.url,
       kafkaBrokers: (await kafkaBrokers()).join(','),
       run: uniqueName('e2e'),
-      identity: { env: { ...process.env, ...ENV, ...env } },
+      identity: { env: { ...ENV, ...env } },
     });
     return worldOn(platform.gateway, {
       mode: 'distributed',

@@ -104,7 +104,7 @@ export const ENV = {
 };
 
 export type StandaloneOptions = {
-  /** Adds to (and overrides) the variables the identity context reads. */
+  /** Adds to (and overrides) the configuration's variables (identity's, say). */
   readonly env?: Record<string, string>;
   /** A folder for the embedded store, to restart on the same data; default memory://. */
   readonly dataDir?: string;
@@ -117,23 +117,15 @@ export const startStandalone = async ({
 }: StandaloneOptions = {}): Promise<World> => {
   // The tests speak for many clients from one address with X-Forwarded-For, as a proxy on loopback would.
   const config = loadConfig({
+    ...ENV,
+    ...env,
     OBSERVA_DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     OBSERVA_TRUST_PROXY: 'loopback',
   });
-  const variables = { ...ENV, ...env };
-  const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, variables);
-  let app: NestExpressApplication;
-  try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-    app = await createHttpApp(moduleRef, config);
-    await app.listen(0, '127.0.0.1');
-  } finally {
-    for (const [name, value] of Object.entries(saved))
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-  }
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const app: NestExpressApplication = await createHttpApp(moduleRef, config);
+  await app.listen(0, '127.0.0.1');
   return worldOn(app, { mode: 'standalone', close: () => app.close() });
 };
 

@@ -1,5 +1,4 @@
 /** Distributed mode: the HTTP edge, forwarding each context's commands and queries to its process over gRPC. */
-import { runGateway } from '#contracts';
-import { accreditation, missions } from './contexts.js';
+import { accreditation, missions, runGateway } from '#contracts';
 
 await runGateway([missions, accreditation]);

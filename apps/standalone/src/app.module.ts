@@ -28,7 +28,7 @@ export class AppModule {
         ProjectionsModule.inProcess({ feed: options.feedProjections ?? true }),
         HealthModule,
         CqrsModule.forRoot(),
-        IdentityModule.forRoot(),
+        IdentityModule.forRoot(config),
         MissionsModule,
         AccreditationModule,
       ],

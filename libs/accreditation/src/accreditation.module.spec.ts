@@ -26,7 +26,7 @@ import {
   type EventStore,
   type PostgresPersonalDataVault,
 } from '#event-sourcing';
-import { anna, applicant, kyrgyzCall } from './domain/application.examples.js';
+import { anna, applicant, kyrgyzCall, missionId } from './domain/application.examples.js';
 import { kazakhstan2020ObserverDocuments, kyrgyzstan2023LtoCall } from './domain/rule-sets.js';
 import { ACCREDITATION_CLOCK } from './clock.js';
 import { AccreditationModule } from './accreditation.module.js';
@@ -55,7 +55,6 @@ import {
   type ApplicationView,
 } from './index.js';
 
-const missionId = 'mission-kg-2023';
 const otherMission = 'mission-kz-2020';
 let clock = new Date('2023-10-01T09:00:00Z');
 let commands = 0;

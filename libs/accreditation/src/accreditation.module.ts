@@ -6,7 +6,6 @@
  */
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   keyEncryptionKeyStoreFor,
   PERSONAL_DATA_VAULT,
@@ -15,8 +14,9 @@ import {
   transactionsOnPool,
 } from '#event-sourcing';
 import type { Database } from '#eventstore-postgres';
-import { AppConfig, DATABASE, ProjectionHost } from '#platform';
+import { AppConfig, DATABASE, ProjectionHost, ReadModelTables } from '#platform';
 import { ApplicationsRoutes } from './applications-view/applications.http.js';
+import { ACCREDITATION_READ_MODEL_TABLES } from './applications-view/read-model.tables.js';
 import {
   accreditationProjection,
   ApplicationRow,
@@ -48,7 +48,10 @@ import { TakeApplicationStepRoutes } from './take-application-step/take-applicat
 import { TakeApplicationStepHandler } from './take-application-step/take-application-step.transport.js';
 
 @Module({
-  imports: [CqrsModule.forRoot(), TypeOrmModule.forFeature([ApplicationRow, RuleSetRow])],
+  imports: [
+    CqrsModule.forRoot(),
+    ReadModelTables.forFeature([ApplicationRow, RuleSetRow], ACCREDITATION_READ_MODEL_TABLES),
+  ],
   controllers: [
     PublishRuleSetRoute,
     RuleSetsRoutes,
@@ -87,7 +90,7 @@ import { TakeApplicationStepHandler } from './take-application-step/take-applica
       inject: [DATABASE],
       useFactory: async (database: Database) => {
         const jobs = new ImportJobs(sqlOnPool(database.pool));
-        await jobs.prepare();
+        await jobs.prepare(transactionsOnPool(database.pool));
         return jobs;
       },
     },

@@ -43,7 +43,11 @@ export const historyOf = (applicationId: string, stage: keyof typeof historyUnti
   historyUntil[stage].map((event) => ({ type: event.type, data: { ...event.data, applicationId } }));
 
 export const startAccreditationOverHttp = async (now: () => Date): Promise<AccreditationOverHttp> => {
-  const config = loadConfig({ OBSERVA_DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    OBSERVA_DATA_DIR: 'memory://',
+    LOG_LEVEL: 'silent',
+    OBSERVA_JWT_SECRET: JWT_SECRET,
+  });
   const moduleRef = await Test.createTestingModule({
     imports: [
       AppConfigModule.forRoot(config),
@@ -52,7 +56,7 @@ export const startAccreditationOverHttp = async (now: () => Date): Promise<Accre
       ReadModelsModule,
       ProjectionsModule.inProcess(),
       CqrsModule.forRoot(),
-      IdentityModule.forRoot({ env: { OBSERVA_JWT_SECRET: JWT_SECRET } }),
+      IdentityModule.forRoot(config),
       AccreditationModule,
     ],
   })

@@ -12,12 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import pg from 'pg';
 import { EntitySchema, type EntityManager } from 'typeorm';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-sourcing';
 import type { Projection } from '#event-sourcing/projections';
-import { loadConfig, ProjectionHost } from '#platform';
+import { loadConfig, ProjectionHost, ReadModelTables } from '#platform';
 import { BreakableBroker, createTestDatabase, newEvent, uniqueName, type TestDatabase } from '#testing';
 import type { ContextDefinition } from './context-definition.js';
 import { contextHost, type ContextHost } from './context-host.js';
@@ -53,7 +52,17 @@ const receiptsView = (name: string, table: string) => {
     },
     reset: (tx: EntityManager) => tx.clear(entity),
   };
-  @Module({ imports: [TypeOrmModule.forFeature([entity])] })
+  const tables = {
+    owner: `${name}-read-model`,
+    migrations: [
+      {
+        version: 1,
+        name: table,
+        sql: `CREATE TABLE ${table} (event_id uuid PRIMARY KEY, deliveries integer NOT NULL)`,
+      },
+    ],
+  };
+  @Module({ imports: [ReadModelTables.forFeature([entity], tables)] })
   class ViewModule implements OnModuleInit {
     constructor(@Inject(ProjectionHost) private readonly projections: ProjectionHost) {}
     onModuleInit(): void {

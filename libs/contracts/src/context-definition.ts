@@ -31,7 +31,7 @@ export type ContextDefinition = {
 /** Exit code of a host whose context is not written yet (EX_CONFIG): scripts/distributed.sh tells it apart. */
 export const CONTEXT_MISSING_EXIT_CODE = 78;
 
-/** Where the apps find a context: its library and the names it exports (see apps/gateway/src/contexts.ts). */
+/** Where the apps find a context: its library and the names it exports (see platform-contexts.ts). */
 export type ContextSource = {
   readonly name: string;
   /** `#missions`, for messages. */

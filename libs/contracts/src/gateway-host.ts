@@ -40,7 +40,7 @@ export type GatewayHostOptions = {
   readonly config: AppConfig;
   readonly contexts: readonly GatewayContext[];
   /**
-   * Identity at the edge (default `{}`: IdentityModule.forRoot() on process.env): needs
+   * Identity at the edge (default `{}`: IdentityModule.forRoot(config)): needs
    * config.databaseUrl. `false` leaves authentication to `imports` and opens no database (tests of
    * the transport alone).
    */
@@ -76,7 +76,7 @@ const identityAtTheEdge = (config: AppConfig, options: IdentityModuleOptions): M
     EventStoreModule.forRoot(config),
     ReadModelsModule,
     ProjectionsModule.inProcess(),
-    IdentityModule.forRoot(options),
+    IdentityModule.forRoot(config, options),
   ];
 };
 

@@ -36,13 +36,11 @@ const CHANNEL_OPTIONS = {
   'grpc.http2.min_ping_interval_without_data_ms': 5000,
 } as const;
 
-/** The repository's proto/ folder: OBSERVA_PROTO_DIR, else the nearest `proto/` above this file. */
+/** The repository's proto/ folder: the nearest `proto/` above this file (from src/ and dist/ alike; the image copies it). */
 export const protoDir = (from: string = fileURLToPath(import.meta.url)): string => {
-  const configured = process.env.OBSERVA_PROTO_DIR;
-  if (configured) return configured;
   for (let dir = dirname(from); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'proto', MARKER))) return join(dir, 'proto');
-    if (dirname(dir) === dir) throw new Error(`no proto/${MARKER} above ${from}; set OBSERVA_PROTO_DIR`);
+    if (dirname(dir) === dir) throw new Error(`no proto/${MARKER} above ${from}`);
   }
 };
 

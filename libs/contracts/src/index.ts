@@ -17,3 +17,4 @@ export * from './context-host.js';
 export * from './gateway-host.js';
 export * from './run-host.js';
 export * from './one-process-platform.js';
+export * from './platform-contexts.js';

@@ -25,7 +25,8 @@ export type OneProcessPlatformOptions = {
   readonly logLevel?: LogLevelName;
   /** A logger per host (each gets its own), e.g. to send production-level logs somewhere cheap. */
   readonly logger?: () => PinoLoggerService;
-  readonly identity?: IdentityModuleOptions;
+  /** Identity at the gateway; `env` adds to the gateway's configuration (OBSERVA_JWT_SECRET, OBSERVA_ADMIN_*, …). */
+  readonly identity?: IdentityModuleOptions & { readonly env?: NodeJS.ProcessEnv };
   readonly imports?: GatewayHostOptions['imports'];
   readonly http?: HttpAppOptions;
   /**
@@ -70,7 +71,7 @@ export const startOneProcessPlatform = async (
     for (const host of hosts.splice(0).reverse()) await host.close();
   };
   try {
-    // One after the other: they migrate and synchronize the same database.
+    // One after the other: they migrate the same database.
     for (const source of sources) {
       const found = await findContext(source);
       if (!found) throw new Error(notWrittenYet(source));
@@ -103,13 +104,14 @@ export const startOneProcessPlatform = async (
     const gateway = await gatewayHost({
       // Its clients (tests, benches) speak for many addresses with X-Forwarded-For, as a proxy on loopback would.
       config: loadConfig({
+        ...options.identity?.env,
         DATABASE_URL: options.databaseUrl,
         LOG_LEVEL: logLevel,
         OBSERVA_TRUST_PROXY: 'loopback',
       }),
       contexts,
       registry,
-      identity: options.identity ?? {},
+      identity: { ...(options.identity?.now && { now: options.identity.now }) },
       ...(options.imports && { imports: options.imports }),
       http: { ...options.http, ...(options.logger && { logger: options.logger() }) },
     });

@@ -21,9 +21,9 @@ import {
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { EVENT_STORE, type EventStore } from '#event-sourcing';
+import { Backoff, EVENT_STORE, pause, type EventStore } from '#event-sourcing';
 import { CheckpointMoved } from '#event-sourcing/projections';
-import { pause, PublishedEventsLost, Relay, type TopicRouting } from '#messaging';
+import { PublishedEventsLost, Relay, type TopicRouting } from '#messaging';
 import { HealthParts, Metrics, type PartHealth } from '#platform';
 
 export type RelayHostOptions = {
@@ -81,18 +81,18 @@ export class RelayHost implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private async keepRunning(signal: AbortSignal): Promise<void> {
     const { first, longest } = this.options.retryDelayMs ?? { first: 1000, longest: 10_000 };
-    let delayMs = first;
+    const backoff = new Backoff({ firstMs: first, longestMs: longest, jitter: 0.2 });
     while (!signal.aborted) {
       this.run = new AbortController();
       try {
         this.relayState = { part: 'relay', status: 'ok' };
         await this.relay.start(AbortSignal.any([signal, this.run.signal]));
-        delayMs = first; // the check stopped the run: the topics lost events
+        backoff.reset(); // the check stopped the run: the topics lost events
       } catch (error) {
         if (signal.aborted) return;
         if (error instanceof PublishedEventsLost || error instanceof CheckpointMoved) {
           this.logger.warn(`relay ${this.options.name}: ${error.message}`);
-          delayMs = first;
+          backoff.reset();
           continue;
         }
         this.relayState = {
@@ -100,12 +100,12 @@ export class RelayHost implements OnApplicationBootstrap, BeforeApplicationShutd
           status: 'degraded',
           reason: `publishing failed, trying again: ${reasonOf(error)}`,
         };
+        const delayMs = backoff.next();
         this.logger.warn(
           `relay ${this.options.name} failed; resuming from its checkpoint in ${delayMs} ms: ${reasonOf(error)}`,
         );
         await this.relay.close().catch(() => undefined);
         await pause(delayMs, signal);
-        delayMs = Math.min(delayMs * 2, longest);
       }
     }
   }

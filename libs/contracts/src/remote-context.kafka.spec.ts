@@ -35,7 +35,7 @@ import {
   type IQueryHandler,
 } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { IsInt } from 'class-validator';
 import pg from 'pg';
 import request from 'supertest';
@@ -60,6 +60,7 @@ import {
   ProjectionHost,
   ProjectionsModule,
   ReadModelsModule,
+  ReadModelTables,
   type AppConfig,
 } from '#platform';
 import { createTestDatabase, kafkaBrokers, uniqueName, type TestDatabase } from '#testing';
@@ -181,7 +182,18 @@ class TalliesController {
 }
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TallyRows])],
+  imports: [
+    ReadModelTables.forFeature([TallyRows], {
+      owner: 'tally-read-model',
+      migrations: [
+        {
+          version: 1,
+          name: 'tally_totals',
+          sql: 'CREATE TABLE tally_totals (counter_id varchar PRIMARY KEY, total integer NOT NULL)',
+        },
+      ],
+    }),
+  ],
   controllers: [TalliesController],
   providers: [IncrementHandler, TallyOfHandler],
 })

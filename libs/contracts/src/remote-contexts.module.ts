@@ -11,6 +11,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { CommandHandler, CqrsModule, QueryHandler } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
 import { contractRegistry, type Contract, type ContractRegistry } from './contract-registry.js';
 import { REMOTE_CONTEXTS, RemoteContext, type RemoteContextOptions } from './remote-context.js';
 import { RemoteHealthController } from './remote-health.controller.js';
@@ -56,7 +57,7 @@ export class RemoteContextsModule implements OnApplicationShutdown {
     });
     return {
       module: RemoteContextsModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false })],
       controllers: [RemoteHealthController],
       providers: [
         ...clients,

@@ -1,6 +1,10 @@
-/** GET /health of the gateway: 200 when every context process it forwards to is serving, 503 otherwise. */
+/**
+ * GET /health of the gateway: 200 when every context process it forwards to is serving, 503 otherwise;
+ * one terminus health indicator per context (grpc.health.v1 through the context's client).
+ */
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -9,7 +13,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Public } from '#auth';
-import { ApiProblems, HEALTH_TIMEOUT_MS } from '#platform';
+import { ApiProblems, HEALTH_TIMEOUT_MS, healthCheckResultOf } from '#platform';
 import { REMOTE_CONTEXTS, type RemoteContext } from './remote-context.js';
 
 class ContextHealth {
@@ -28,7 +32,18 @@ export class GatewayHealthReport {
 @Public()
 @Controller('health')
 export class RemoteHealthController {
-  constructor(@Inject(REMOTE_CONTEXTS) private readonly remotes: readonly RemoteContext[]) {}
+  constructor(
+    @Inject(REMOTE_CONTEXTS) private readonly remotes: readonly RemoteContext[],
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  private async serving(remote: RemoteContext): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check(remote.context);
+    return (await remote.serving(HEALTH_TIMEOUT_MS))
+      ? indicator.up({ url: remote.url })
+      : indicator.down({ url: remote.url });
+  }
 
   @Get()
   @ApiOperation({ summary: 'Whether the gateway serves: every context process answers' })
@@ -36,13 +51,15 @@ export class RemoteHealthController {
   @ApiOkResponse({ type: GatewayHealthReport, description: 'every context answers' })
   @ApiServiceUnavailableResponse({ type: GatewayHealthReport, description: 'a context does not answer' })
   async check(@Res() res: ServerResponse): Promise<void> {
-    const contexts = await Promise.all(
-      this.remotes.map(async (remote): Promise<ContextHealth> => ({
-        context: remote.context,
-        url: remote.url,
-        status: (await remote.serving(HEALTH_TIMEOUT_MS)) ? 'ok' : 'down',
-      })),
+    const { details } = await healthCheckResultOf(
+      this.health.check(this.remotes.map((remote) => () => this.serving(remote))),
     );
+    // In the order the contexts are configured (terminus lists the ones up first).
+    const contexts = this.remotes.map((remote): ContextHealth => ({
+      context: remote.context,
+      url: remote.url,
+      status: details[remote.context]?.status === 'up' ? 'ok' : 'down',
+    }));
     const report: GatewayHealthReport = {
       status: contexts.every((c) => c.status === 'ok') ? 'ok' : 'down',
       contexts,

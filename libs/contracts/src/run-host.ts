@@ -1,6 +1,6 @@
 /** The bootstrap of the distributed apps (apps/gateway, apps/<context>): configuration, start, logs, shutdown. */
 import { Logger } from '@nestjs/common';
-import { ConfigInvalid, loadConfigOrExit, localUrl } from '#platform';
+import { ConfigInvalid, grpcUrlOf, loadConfigOrExit, localUrl } from '#platform';
 import {
   CONTEXT_MISSING_EXIT_CODE,
   findContext,
@@ -10,7 +10,7 @@ import {
 } from './context-definition.js';
 import { contextHost } from './context-host.js';
 import { gatewayHost, type GatewayContext } from './gateway-host.js';
-import { grpcUrlFrom, grpcUrlVariableOf } from './grpc-urls.js';
+import { grpcUrlVariableOf } from './grpc-urls.js';
 
 /** Exits 1 with one line per problem, as loadConfigOrExit does, or with the failure Nest has just logged. */
 const exitOn = (logger: Logger, what: string, error: unknown): never => {
@@ -35,7 +35,7 @@ export const runContextHost = async (source: ContextSource): Promise<void> => {
     process.exit(CONTEXT_MISSING_EXIT_CODE);
   }
   try {
-    const grpcUrl = grpcUrlFrom('GRPC_URL', source.defaultGrpcUrl);
+    const grpcUrl = grpcUrlOf(config, 'GRPC_URL', source.defaultGrpcUrl);
     const host = await contextHost(definition, { config, grpcUrl });
     host.app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
     await host.start(config.port, config.host);
@@ -56,7 +56,7 @@ export const runGateway = async (sources: readonly ContextSource[]): Promise<voi
       if (definition)
         contexts.push({
           definition,
-          url: grpcUrlFrom(grpcUrlVariableOf(source.name), source.defaultGrpcUrl),
+          url: grpcUrlOf(config, grpcUrlVariableOf(source.name), source.defaultGrpcUrl),
         });
       else logger.warn(`${notWrittenYet(source)}; its routes are not served`);
     }

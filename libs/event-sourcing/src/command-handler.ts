@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Decider, DomainCommand, DomainEvent } from './decider.js';
 import type { Actor, EventContext, NewEvent, RecordedEvent } from './envelope.js';
+import { retry } from './backoff.js';
 import { IdempotencyMismatch, VersionConflict } from './errors.js';
 import type { EventStore, ExpectedVersion } from './event-store.js';
 import { deriveEventId } from './event-id.js';
@@ -155,23 +156,23 @@ export class CommandHandler {
   ): Promise<CommandResult> {
     const commandId = context.commandId ?? this.newId();
     const commandHash = commandHashOf(options.request ?? command);
-    for (let attempt = 1; ; attempt++) {
-      const { state, version, events: history } = await this.load(decider, streamId);
-      const earlier = earlierAnswer(streamId, history, commandId, commandHash);
-      if (earlier) return earlier;
+    // Another writer moved the stream between our read and our append: read it again and decide again.
+    return retry(
+      async () => {
+        const { state, version, events: history } = await this.load(decider, streamId);
+        const earlier = earlierAnswer(streamId, history, commandId, commandHash);
+        if (earlier) return earlier;
 
-      const decided = decider.decide(command, state);
-      if (decided.length === 0) return { streamId, streamVersion: version, eventIds: [], appended: false };
-      try {
-        return await appendDecided(this.store, streamId, version, decided, {
+        const decided = decider.decide(command, state);
+        if (decided.length === 0) return { streamId, streamVersion: version, eventIds: [], appended: false };
+        return appendDecided(this.store, streamId, version, decided, {
           context,
           commandId,
           commandHash,
           occurredAt: this.now().toISOString(),
         });
-      } catch (error) {
-        if (!(error instanceof VersionConflict) || attempt >= this.maxAttempts) throw error;
-      }
-    }
+      },
+      { attempts: this.maxAttempts, retryOn: (error) => error instanceof VersionConflict },
+    );
   }
 }

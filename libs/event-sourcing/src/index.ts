@@ -12,3 +12,5 @@ export * from './command-handler.js';
 export * from './subscription.js';
 export * from './event-count.js';
 export * from './personal-data/index.js';
+export * from './backoff.js';
+export * from './migrations.js';

@@ -6,6 +6,7 @@ import {
   followAll,
   IdempotencyMismatch,
   prepareForStore,
+  retry,
   START,
   VersionConflict,
   expectedToString,
@@ -82,6 +83,13 @@ RETURNING event_id, stream_version, transaction_id, global_position`;
 
 const UNIQUE_VIOLATION = '23505';
 const MAX_RACE_RETRIES = 10;
+
+/** Lost a race another try settles (the stream moved under an `any` append, or the same events won). */
+class AppendRaced extends Error {
+  constructor(readonly original: unknown) {
+    super('the append raced another writer');
+  }
+}
 
 export type PostgresEventStoreOptions = {
   /** How long a follower sleeps when it has caught up and hears of no append in this process. */
@@ -162,7 +170,7 @@ export class PostgresEventStore implements EventStore {
       .join(',')}]`;
     const [kind, version] =
       typeof expected === 'bigint' ? ['version', expected.toString()] : [expected, null];
-    for (let attempt = 1; ; attempt++) {
+    const appendOnce = async (): Promise<AppendResult> => {
       try {
         const { rows } = await runQuery<AppendedRow & { appended: boolean }>(this.pool, {
           name: 'observa_append',
@@ -182,13 +190,22 @@ export class PostgresEventStore implements EventStore {
           );
         if (e.code === 'OB422') throw new IdempotencyMismatch(e.message ?? 'partial re-append');
         // Another writer committed to this stream between our read of its head and our insert.
-        if (e.code === UNIQUE_VIOLATION && attempt < MAX_RACE_RETRIES) {
-          if (kind === 'any' || kind === 'stream_exists' || this.isSameEventsRace(error)) continue;
+        if (e.code === UNIQUE_VIOLATION) {
+          if (kind === 'any' || kind === 'stream_exists' || this.isSameEventsRace(error))
+            throw new AppendRaced(error);
           const head = await this.streamHead(streamId);
           throw new VersionConflict(streamId, expectedToString(expected), head ?? 'no_stream');
         }
         throw error;
       }
+    };
+    try {
+      return await retry(appendOnce, {
+        attempts: MAX_RACE_RETRIES,
+        retryOn: (error) => error instanceof AppendRaced,
+      });
+    } catch (error) {
+      throw error instanceof AppendRaced ? error.original : error;
     }
   }
 

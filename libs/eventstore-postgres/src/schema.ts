@@ -11,7 +11,7 @@
  * serializing writers with a lock (one commit at a time caps throughput) and over gap detection
  * with timeouts (a slow transaction past the timeout is skipped for good).
  */
-export type Migration = { readonly version: number; readonly name: string; readonly sql: string };
+import type { Migration } from '#event-sourcing';
 
 export const migrations: readonly Migration[] = [
   {

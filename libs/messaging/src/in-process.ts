@@ -4,10 +4,9 @@
  * is reported and retried from its checkpoint after a pause, as a Kafka consumer would redeliver.
  */
 import type { DataSource } from 'typeorm';
-import type { EventStore } from '#event-sourcing';
+import { Backoff, type EventStore } from '#event-sourcing';
 import { ProjectionRunner, type Projection, type ProjectionRunnerOptions } from '#event-sourcing/projections';
 import type { EventTransport, Running } from './event-transport.js';
-import { pause } from './pause.js';
 
 export type InProcessTransportOptions = ProjectionRunnerOptions & {
   readonly retryDelayMs?: number;
@@ -42,13 +41,16 @@ export class InProcessTransport implements EventTransport {
       this.options.onError ??
       ((error: unknown) =>
         console.error(`projection ${projection.name} failed; retrying from its checkpoint`, error));
+    // The same wait each time: nothing outside the process is being waited for.
+    const delayMs = this.options.retryDelayMs ?? 1000;
+    const backoff = new Backoff({ firstMs: delayMs, longestMs: delayMs });
     while (!signal.aborted) {
       try {
         await runner.start(signal);
       } catch (error) {
         if (signal.aborted) return;
         onError(error, projection);
-        await pause(this.options.retryDelayMs ?? 1000, signal);
+        await backoff.wait(signal);
       }
     }
   }

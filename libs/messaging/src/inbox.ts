@@ -1,16 +1,26 @@
 /** The consumer's inbox (DESIGN.md §3): an event id seen once per consumer, so a redelivery has no second effect. */
 import type { DataSource, EntityManager } from 'typeorm';
-import { createTableOnce } from '#event-sourcing/projections';
+import type { MigrationSet } from '#event-sourcing';
+import { migrateOnce } from '#event-sourcing/projections';
+
+/** IF NOT EXISTS: databases from before the migration runner have the table. */
+export const INBOX_TABLES: MigrationSet = {
+  owner: 'inbox',
+  migrations: [
+    {
+      version: 1,
+      name: 'observa_inbox',
+      sql: `CREATE TABLE IF NOT EXISTS observa_inbox (
+              consumer    text NOT NULL,
+              event_id    uuid NOT NULL,
+              received_at timestamptz NOT NULL DEFAULT now(),
+              PRIMARY KEY (consumer, event_id))`,
+    },
+  ],
+};
 
 export const createInboxTable = (dataSource: DataSource): Promise<void> =>
-  createTableOnce(
-    dataSource,
-    `CREATE TABLE IF NOT EXISTS observa_inbox (
-       consumer    text NOT NULL,
-       event_id    uuid NOT NULL,
-       received_at timestamptz NOT NULL DEFAULT now(),
-       PRIMARY KEY (consumer, event_id))`,
-  );
+  migrateOnce(dataSource, INBOX_TABLES);
 
 /** true the first time `consumer` receives the event; false for a redelivery. Call inside the transaction that applies it. */
 export const receiveOnce = async (tx: EntityManager, consumer: string, eventId: string): Promise<boolean> => {

@@ -4,4 +4,3 @@ export * from './inbox.js';
 export * from './relay.js';
 export * from './kafka-consumer.js';
 export * from './in-process.js';
-export * from './pause.js';

@@ -22,7 +22,7 @@
  */
 import type { Admin, Consumer, ConsumerConfig, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { categoryOf, decodeEvent, Upcasters, type RecordedEvent } from '#event-sourcing';
+import { Backoff, categoryOf, decodeEvent, Upcasters, type RecordedEvent } from '#event-sourcing';
 import {
   createDeadLettersTable,
   describeFailure,
@@ -33,7 +33,6 @@ import {
 } from '#event-sourcing/projections';
 import type { EventTransport, FeedState, Running } from './event-transport.js';
 import { createInboxTable, receiveEachOnce, receiveOnce } from './inbox.js';
-import { pause } from './pause.js';
 import { ensureTopics, TopicRouting } from './topics.js';
 
 export type KafkaTransportOptions = {
@@ -293,7 +292,7 @@ class KafkaFeed {
 
   private async keepConsuming(signal: AbortSignal): Promise<void> {
     const { first, longest } = this.options.retryDelayMs ?? { first: 250, longest: 5000 };
-    let delayMs = first;
+    const backoff = new Backoff({ firstMs: first, longestMs: longest, jitter: 0.2 });
     while (!signal.aborted) {
       try {
         const crash = await this.consumeUntilCrash(signal);
@@ -302,15 +301,14 @@ class KafkaFeed {
       } catch (error) {
         this.attempted();
         if (signal.aborted) break;
-        if (this.state.status === 'ok') delayMs = first; // it was consuming: a new failure, not the same one
+        if (this.state.status === 'ok') backoff.reset(); // it was consuming: a new failure, not the same one
         this.state = {
           ...this.state,
           status: 'degraded',
           reason: `consuming failed, trying again: ${describe(error)}`,
         };
         this.options.onError?.(error, this.projection);
-        await pause(delayMs, signal);
-        delayMs = Math.min(delayMs * 2, longest);
+        await backoff.wait(signal);
       }
     }
     this.attempted();

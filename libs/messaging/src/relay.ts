@@ -20,13 +20,14 @@ import {
   eventHeaders,
   type EventStore,
   type GlobalPosition,
+  type MigrationSet,
   type RecordedEvent,
 } from '#event-sourcing';
 import {
   CheckpointMoved,
   claimCheckpoint,
   createCheckpointsTable,
-  createTableOnce,
+  migrateOnce,
   deleteCheckpoint,
   followInPages,
   loadCheckpoint,
@@ -63,13 +64,22 @@ export class PublishedEventsLost extends Error {
   }
 }
 
+/** IF NOT EXISTS: databases from before the migration runner have the table. */
+export const RELAY_MARK_TABLES: MigrationSet = {
+  owner: 'relay-marks',
+  migrations: [
+    {
+      version: 1,
+      name: 'observa_relay_marks',
+      sql: `CREATE TABLE IF NOT EXISTS observa_relay_marks (
+              relay text NOT NULL, topic text NOT NULL, partition integer NOT NULL, end_offset bigint NOT NULL,
+              PRIMARY KEY (relay, topic, partition))`,
+    },
+  ],
+};
+
 const createMarksTable = (dataSource: DataSource): Promise<void> =>
-  createTableOnce(
-    dataSource,
-    `CREATE TABLE IF NOT EXISTS observa_relay_marks (
-       relay text NOT NULL, topic text NOT NULL, partition integer NOT NULL, end_offset bigint NOT NULL,
-       PRIMARY KEY (relay, topic, partition))`,
-  );
+  migrateOnce(dataSource, RELAY_MARK_TABLES);
 
 /** `<topic>:<partition>` → the end offset that partition is known to have reached. */
 type Marks = Map<string, bigint>;

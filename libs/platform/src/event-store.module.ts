@@ -1,9 +1,12 @@
 /**
- * The event store of a host process: embedded PGlite under OBSERVA_DATA_DIR, or the Postgres server
- * at DATABASE_URL. Migrated before anything uses it; closed after the HTTP server has stopped.
+ * The event store of a host process: embedded PGlite under OBSERVA_DATA_DIR, the Postgres server at
+ * DATABASE_URL, or the EventStoreDB/KurrentDB server at EVENTSTOREDB_URL (then the Postgres database at
+ * DATABASE_URL still keeps the read models, checkpoints, keys and the personal-data vault). Postgres is
+ * migrated before anything uses it; both are closed after the HTTP server has stopped.
  */
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '#event-sourcing';
+import { connectEventStoreDb } from '#eventstore-eventstoredb';
 import { migrate, openDatabase, PostgresEventStore, type Database } from '#eventstore-postgres';
 import type { AppConfig } from './config.js';
 import { STORE_DESCRIPTION, type StoreDescription } from './health.js';
@@ -18,13 +21,39 @@ const openMigrated = async (config: AppConfig): Promise<Database> => {
   try {
     const applied = await migrate(database.pool);
     if (applied.length > 0)
-      new Logger('EventStore').log(`migrated ${database.describe} to version ${applied.at(-1)}`);
+      new Logger('EventStore').log(`migrated ${database.describe} to version ${applied.at(-1)?.version}`);
     return database;
   } catch (error) {
     await database.close();
     throw error;
   }
 };
+
+/** An EventStoreDB connection string as an operator may read it: no credentials, no options. */
+const describeEventStoreDb = (url: string): string =>
+  `eventstoredb:${
+    url
+      .replace(/^[a-z+]+:\/\//i, '')
+      .replace(/^[^@/]*@/, '')
+      .split(/[/?]/)[0]
+  }`;
+
+/** The adapter the configuration calls for, on the process's Postgres database unless EVENTSTOREDB_URL is set. */
+export const eventStoreFor = (
+  config: Pick<AppConfig, 'eventStoreDbUrl'>,
+  database: Database,
+): { store: EventStore; description: StoreDescription } =>
+  config.eventStoreDbUrl
+    ? {
+        store: connectEventStoreDb(config.eventStoreDbUrl),
+        description: { kind: 'eventstoredb', describe: describeEventStoreDb(config.eventStoreDbUrl) },
+      }
+    : {
+        store: new PostgresEventStore(database.pool),
+        description: { kind: database.embedded ? 'pglite' : 'postgres', describe: database.describe },
+      };
+
+const SELECTED_STORE = Symbol('SelectedStore');
 
 @Module({})
 export class EventStoreModule implements OnApplicationShutdown {
@@ -40,18 +69,20 @@ export class EventStoreModule implements OnApplicationShutdown {
       providers: [
         { provide: DATABASE, useFactory: () => openMigrated(config) },
         {
+          provide: SELECTED_STORE,
+          inject: [DATABASE],
+          useFactory: (database: Database) => eventStoreFor(config, database),
+        },
+        {
           provide: EVENT_STORE,
-          inject: [DATABASE, Metrics],
-          useFactory: (database: Database, metrics: Metrics): EventStore =>
-            instrumentStore(new PostgresEventStore(database.pool), metrics),
+          inject: [SELECTED_STORE, Metrics],
+          useFactory: ({ store }: ReturnType<typeof eventStoreFor>, metrics: Metrics): EventStore =>
+            instrumentStore(store, metrics),
         },
         {
           provide: STORE_DESCRIPTION,
-          inject: [DATABASE],
-          useFactory: (database: Database): StoreDescription => ({
-            kind: database.embedded ? 'pglite' : 'postgres',
-            describe: database.describe,
-          }),
+          inject: [SELECTED_STORE],
+          useFactory: ({ description }: ReturnType<typeof eventStoreFor>): StoreDescription => description,
         },
       ],
       exports: [DATABASE, EVENT_STORE, STORE_DESCRIPTION],

@@ -124,3 +124,32 @@ describe('GET /health where a relay and consumers run', () => {
     });
   });
 });
+
+describe('GET /health while the store hangs', () => {
+  let app: INestApplication;
+  const hanging = { headPosition: () => new Promise<never>(() => undefined) } as unknown as EventStore;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [GivenStoreModule.of(hanging), MetricsModule, HealthModule],
+    }).compile();
+    app = await createHttpApp(moduleRef, loadConfig({ LOG_LEVEL: 'silent' }));
+    await app.init();
+    app.get(HealthParts).add(() => [{ part: 'relay', status: 'ok' }]);
+  });
+  afterAll(() => app?.close());
+
+  it('is 503 once the probe has waited its 2 s, still listing the parts', async () => {
+    const response = await request(app.getHttpServer()).get('/health');
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({
+      status: 'down',
+      store: {
+        kind: 'pglite',
+        describe: 'pglite:memory://',
+        error: 'the store did not answer within 2000 ms',
+      },
+      parts: [{ part: 'relay', status: 'ok' }],
+    });
+  });
+});

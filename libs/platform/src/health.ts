@@ -1,5 +1,6 @@
 /**
- * GET /health: 200 when the event store answers, 503 when it does not (for load balancers and probes).
+ * GET /health: 200 when the event store answers, 503 when it does not (for load balancers and probes),
+ * checked by @nestjs/terminus' HealthCheckService over three indicators (store, projections, parts).
  * A projection that has parked events makes the report `degraded`, still 200: the process serves,
  * and everything but the parked events is in its read models. The parts that move events (a relay,
  * Kafka consumers) add their own state: while one of them cannot do its work (the broker unreachable)
@@ -7,7 +8,24 @@
  * part says why.
  */
 import type { ServerResponse } from 'node:http';
-import { Controller, Get, Inject, Logger, Module, Optional, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  Optional,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  TerminusModule,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -89,16 +107,93 @@ const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> => {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 };
 
-@ApiTags('operations')
-@Controller('health')
-export class HealthController {
+/** Terminus' answer, whether it came back (ok, degraded) or was thrown with a 503 (error, shutting down). */
+export const healthCheckResultOf = async (check: Promise<HealthCheckResult>): Promise<HealthCheckResult> => {
+  try {
+    return await check;
+  } catch (error) {
+    if (error instanceof ServiceUnavailableException) return error.getResponse() as HealthCheckResult;
+    throw error;
+  }
+};
+
+/** The store, the projections and the parts that move events, each a terminus health indicator. */
+@Injectable()
+export class PlatformHealthIndicators {
   private readonly logger = new Logger('Health');
 
   constructor(
+    private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STORE_DESCRIPTION) private readonly description: StoreDescription,
     @Optional() private readonly projections?: ProjectionHost,
     @Optional() @Inject(HealthParts) private readonly parts?: HealthParts,
+  ) {}
+
+  /** Down when the store does not give the end of $all within HEALTH_TIMEOUT_MS. */
+  async storeAnswers(): Promise<HealthIndicatorResult<'store'>> {
+    const indicator = this.indicators.check('store');
+    const { kind, describe } = this.description;
+    try {
+      const head = await withTimeout(this.store.headPosition(), HEALTH_TIMEOUT_MS);
+      return indicator.up({ kind, describe, head: positionToString(head) });
+    } catch (error) {
+      this.logger.warn(`event store ${describe} is down: ${(error as Error).message}`);
+      // The driver's own words (hosts, users) stay in the log: /health is public.
+      const reason =
+        error instanceof ProbeTimedOut ? error.message : 'the store failed to answer; the cause is logged';
+      return indicator.down({ kind, describe, error: reason });
+    }
+  }
+
+  /** Degraded while a projection has parked events. An unanswered count says nothing: the store's probe reports the database. */
+  async projectionsApply(): Promise<HealthIndicatorResult<'projections'>> {
+    const indicator = this.indicators.check('projections');
+    let parked: readonly ParkedEvents[] = [];
+    try {
+      parked = this.projections ? await withTimeout(this.projections.parked(), HEALTH_TIMEOUT_MS) : [];
+    } catch (error) {
+      this.logger.warn(`could not count parked events: ${(error as Error).message}`);
+    }
+    return parked.length === 0
+      ? indicator.up()
+      : indicator.degraded({ projections: parked.map(projectionHealth) });
+  }
+
+  /** Degraded while a relay or a consumer cannot do its work; absent where none runs. */
+  partsWork(): HealthIndicatorResult<'parts'> {
+    const indicator = this.indicators.check('parts');
+    const parts = this.parts?.report() ?? [];
+    return parts.some((part) => part.status !== 'ok')
+      ? indicator.degraded({ parts })
+      : indicator.up({ parts });
+  }
+}
+
+type Detail = Record<string, unknown> & { status: string };
+
+/** Terminus' details in the answer /health has always given (and the OpenAPI document describes). */
+const healthReportOf = ({ details }: HealthCheckResult): HealthReport => {
+  const { status: storeStatus, ...store } = details.store as Detail;
+  const projections = details.projections as Detail & { projections?: ProjectionHealth[] };
+  const parts = (details.parts as Detail & { parts: PartHealth[] }).parts;
+  const down = storeStatus !== 'up';
+  const degraded = projections.status !== 'up' || parts.some((part) => part.status !== 'ok');
+  return {
+    status: down ? 'down' : degraded ? 'degraded' : 'ok',
+    store: store as unknown as StoreHealth,
+    // As before terminus: nothing is said of the projections while the store is down.
+    ...(!down && projections.projections && { projections: projections.projections }),
+    ...(parts.length > 0 && { parts }),
+  };
+};
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: PlatformHealthIndicators,
   ) {}
 
   @Get()
@@ -111,54 +206,32 @@ export class HealthController {
   })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'the store does not answer' })
   async check(@Res() res: ServerResponse): Promise<void> {
-    const report = await this.report();
-    res.statusCode = report.status === 'down' ? 503 : 200;
+    const result = await healthCheckResultOf(
+      this.health.check([
+        () => this.indicators.storeAnswers(),
+        () => this.indicators.projectionsApply(),
+        () => this.indicators.partsWork(),
+      ]),
+    );
+    const report = healthReportOf(result);
+    // Terminus says `shutting_down` once the process is stopping: a load balancer should stop sending.
+    const serving = report.status !== 'down' && result.status !== 'shutting_down';
+    res.statusCode = serving ? 200 : 503;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
     res.end(JSON.stringify(report));
   }
-
-  private async report(): Promise<HealthReport> {
-    const store = await this.storeReport();
-    const parts = this.parts?.report() ?? [];
-    if (parts.length === 0) return store;
-    const degraded = store.status === 'ok' && parts.some((part) => part.status !== 'ok');
-    return { ...store, status: degraded ? 'degraded' : store.status, parts };
-  }
-
-  private async storeReport(): Promise<HealthReport> {
-    const { kind, describe } = this.description;
-    try {
-      const [head, parked] = await Promise.all([
-        withTimeout(this.store.headPosition(), HEALTH_TIMEOUT_MS),
-        this.parked(),
-      ]);
-      const store = { kind, describe, head: positionToString(head) };
-      if (parked.length === 0) return { status: 'ok', store };
-      return { status: 'degraded', store, projections: parked.map(projectionHealth) };
-    } catch (error) {
-      this.logger.warn(`event store ${describe} is down: ${(error as Error).message}`);
-      // The driver's own words (hosts, users) stay in the log: /health is public.
-      const reason =
-        error instanceof ProbeTimedOut ? error.message : 'the store failed to answer; the cause is logged';
-      return { status: 'down', store: { kind, describe, error: reason } };
-    }
-  }
-
-  /** An unanswered count says nothing about the projections: the store's probe reports the database. */
-  private async parked(): Promise<ParkedEvents[]> {
-    if (!this.projections) return [];
-    try {
-      return await withTimeout(this.projections.parked(), HEALTH_TIMEOUT_MS);
-    } catch (error) {
-      this.logger.warn(`could not count parked events: ${(error as Error).message}`);
-      return [];
-    }
-  }
 }
 
-/** Needs EVENT_STORE and STORE_DESCRIPTION from a global module of the app; reports projections when it has ProjectionHost. */
-@Module({ controllers: [HealthController] })
+/**
+ * Needs EVENT_STORE and STORE_DESCRIPTION from a global module of the app; reports projections when it has
+ * ProjectionHost. Terminus logs nothing of its own: the store's indicator logs the cause, once.
+ */
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [PlatformHealthIndicators],
+})
 export class HealthModule {}
 
 export { HealthParts, PartHealth } from './health-parts.js';

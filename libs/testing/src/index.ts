@@ -5,3 +5,4 @@ export * from './kafka.js';
 export * from './read-your-writes.js';
 export * from './disk-scan.js';
 export * from './http-spec.js';
+export * from './read-model-tables.js';

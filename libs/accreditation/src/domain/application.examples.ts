@@ -14,7 +14,8 @@ import {
 } from './eligibility.js';
 import { kyrgyzstan2023LtoCall } from './rule-sets.js';
 
-export const missionId = 'mission-kg-2023';
+/** As the missions context names missions: a UUID. */
+export const missionId = '6b1f0c2e-3d4a-4e5f-8a9b-0c1d2e3f4a5b';
 export const applicationId = 'app-0001';
 export const personId = 'person-0001';
 export const secretariat = 'user-secretariat';

@@ -3,7 +3,14 @@ import { DomainRuleBroken } from '#event-sourcing';
 import { specFor } from '#testing';
 import type { ApplicationCommand } from './application.commands.js';
 import { applicationDecider } from './application.decide.js';
-import { applicationId, historyUntil, personId, secretariat, submitted } from './application.examples.js';
+import {
+  applicationId,
+  historyUntil,
+  missionId,
+  personId,
+  secretariat,
+  submitted,
+} from './application.examples.js';
 import { evolve, initialState, type ApplicationEvent } from './application.js';
 
 const spec = specFor(applicationDecider);
@@ -50,7 +57,7 @@ describe('erasing a person', () => {
     expect(state).toEqual({
       status: 'revoked',
       id: applicationId,
-      missionId: 'mission-kg-2023',
+      missionId,
       delegation: 'DE',
       role: 'LTO',
       personId,

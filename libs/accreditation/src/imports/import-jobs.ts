@@ -4,10 +4,23 @@
  * last batch it recorded (each row's command is idempotent, its id derived from the job's). The file
  * is kept only while the job needs it and dropped when the job ends.
  */
-import type { CommandContext, SqlRunner } from '#event-sourcing';
+import {
+  applyMigrations,
+  type CommandContext,
+  type MigrationSet,
+  type SqlRunner,
+  type TransactionRunner,
+} from '#event-sourcing';
 import type { ImportFormat, ImportJobView, ImportRowReport } from './import-applications.js';
 
-export const IMPORT_JOBS_DDL = `
+/** IF NOT EXISTS: databases from before the migration runner have the table. */
+export const IMPORT_JOB_TABLES: MigrationSet = {
+  owner: 'accreditation-import-jobs',
+  migrations: [
+    {
+      version: 1,
+      name: 'accreditation_import_jobs',
+      sql: `
 CREATE TABLE IF NOT EXISTS accreditation_import_jobs (
   job_id      text PRIMARY KEY,
   mission_id  text NOT NULL,
@@ -21,7 +34,10 @@ CREATE TABLE IF NOT EXISTS accreditation_import_jobs (
   reason      text NULL,
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now()
-)`;
+)`,
+    },
+  ],
+};
 
 /** A job as the runner needs it: the file and the request's context, and how far it got. */
 export type ImportJobWork = {
@@ -75,9 +91,9 @@ const VIEW_COLUMNS =
 export class ImportJobs {
   constructor(private readonly sql: SqlRunner) {}
 
-  /** Creates the table when missing; call once before first use. */
-  async prepare(): Promise<void> {
-    await this.sql(IMPORT_JOBS_DDL);
+  /** Migrates its table, in a transaction of `transactions`; call once before first use. */
+  async prepare(transactions: TransactionRunner): Promise<void> {
+    await transactions((sql) => applyMigrations(sql, [IMPORT_JOB_TABLES]));
   }
 
   /** Queues the job unless it exists (the same request again); answers the job as it stands. */

@@ -14,7 +14,7 @@ import {
   nameBasedUuid,
   type EventStore,
 } from '#event-sourcing';
-import { ConfigInvalid } from '#platform';
+import { ConfigInvalid, type AppConfig } from '#platform';
 import { userDecider } from '../domain/user.decide.js';
 import { normalizeEmail, userStreamId } from '../domain/user.js';
 import { hashPassword } from '../password.js';
@@ -27,9 +27,9 @@ export type AdminAccount = { readonly email: string; readonly password?: string 
 export const ADMIN_ACCOUNT = Symbol('AdminAccount');
 
 /** @throws ConfigInvalid when OBSERVA_ADMIN_PASSWORD is set but too short */
-export const adminAccountFrom = (env: NodeJS.ProcessEnv): AdminAccount => {
-  const email = normalizeEmail(env.OBSERVA_ADMIN_EMAIL || DEFAULT_ADMIN_EMAIL);
-  const password = env.OBSERVA_ADMIN_PASSWORD || undefined;
+export const adminAccountFrom = (config: Pick<AppConfig, 'adminEmail' | 'adminPassword'>): AdminAccount => {
+  const email = normalizeEmail(config.adminEmail ?? DEFAULT_ADMIN_EMAIL);
+  const password = config.adminPassword;
   if (password !== undefined && password.length < MIN_PASSWORD_LENGTH)
     throw new ConfigInvalid([
       `OBSERVA_ADMIN_PASSWORD is invalid: expected at least ${MIN_PASSWORD_LENGTH} characters`,

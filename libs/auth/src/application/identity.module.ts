@@ -4,10 +4,9 @@
  * every write (IdempotencyModule). Apps import IdentityModule.forRoot().
  */
 import { Inject, Logger, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
-import { Metrics, ProjectionHost } from '#platform';
-import { loadAuthConfig } from '../auth-config.js';
+import { Metrics, ProjectionHost, ReadModelTables, type AppConfig } from '#platform';
+import { authConfigOf } from '../auth-config.js';
 import { AuthModule } from '../auth.module.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { LoginThrottle } from '../domain/login-throttle.js';
@@ -34,12 +33,11 @@ import {
   ProjectedMissionMembership,
 } from './staff-roles.read-model.js';
 import { TokenController } from './token.controller.js';
+import { IDENTITY_READ_MODEL_TABLES } from './identity.tables.js';
 import { ProjectedAccountStatus, UserAccount, usersProjection } from './users.read-model.js';
 import { UsersController } from './users.controller.js';
 
 export type IdentityModuleOptions = {
-  /** Where OBSERVA_JWT_SECRET, OBSERVA_TOKEN_TTL_SECONDS, OBSERVA_OIDC_* and OBSERVA_ADMIN_* are read. */
-  readonly env?: NodeJS.ProcessEnv;
   readonly now?: () => Date;
 };
 
@@ -62,15 +60,21 @@ const countLoginRefusals = (metrics: Metrics): LoginRefusals => {
 export class IdentityModule implements OnModuleInit {
   constructor(@Inject(ProjectionHost) private readonly projections: ProjectionHost) {}
 
-  /** @throws ConfigInvalid naming every bad variable */
-  static forRoot(options: IdentityModuleOptions = {}): DynamicModule {
-    const env = options.env ?? process.env;
+  /**
+   * With the tokens and administrator `config` names (OBSERVA_JWT_SECRET, OBSERVA_TOKEN_TTL_SECONDS,
+   * OBSERVA_OIDC_*, OBSERVA_ADMIN_*).
+   * @throws ConfigInvalid when OBSERVA_ADMIN_PASSWORD is too short for the password policy
+   */
+  static forRoot(appConfig: AppConfig, options: IdentityModuleOptions = {}): DynamicModule {
     const now = options.now ?? (() => new Date());
-    const config = loadAuthConfig(env);
+    const config = authConfigOf(appConfig);
     return {
       module: IdentityModule,
       imports: [
-        TypeOrmModule.forFeature([UserAccount, MissionRoleHeld, LoginFailureSeen, OwnerAddressSeen]),
+        ReadModelTables.forFeature(
+          [UserAccount, MissionRoleHeld, LoginFailureSeen, OwnerAddressSeen],
+          IDENTITY_READ_MODEL_TABLES,
+        ),
         AuthModule.forRoot({
           config,
           membership: ProjectedMissionMembership,
@@ -82,7 +86,7 @@ export class IdentityModule implements OnModuleInit {
       ],
       controllers: [TokenController, UsersController],
       providers: [
-        { provide: ADMIN_ACCOUNT, useValue: adminAccountFrom(env) },
+        { provide: ADMIN_ACCOUNT, useValue: adminAccountFrom(appConfig) },
         { provide: IDENTITY_CLOCK, useValue: now },
         { provide: LOGIN_THROTTLE, useValue: new LoginThrottle({ now: () => now().getTime() }) },
         { provide: LOGIN_REFUSALS, inject: [Metrics], useFactory: countLoginRefusals },

@@ -1,6 +1,6 @@
 /** The key store on both databases the platform runs on: a real Postgres server and the embedded PGlite. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { sqlOnPool } from '#event-sourcing';
+import { sqlOnPool, transactionsOnPool } from '#event-sourcing';
 import type { Database } from '#eventstore-postgres';
 import { TEST_DATABASES, type OpenedTestDatabase } from '#testing';
 import { IdempotencyKeys } from './idempotency-keys.js';
@@ -19,8 +19,8 @@ const specsOn = (name: string, open: () => Promise<OpenedTestDatabase>) =>
     beforeAll(async () => {
       ({ database, cleanup } = await open());
       keys = new IdempotencyKeys(sqlOnPool(database.pool));
-      await keys.prepare();
-      await keys.prepare(); // twice: a restart finds the table there
+      await keys.prepare(transactionsOnPool(database.pool));
+      await keys.prepare(transactionsOnPool(database.pool)); // twice: a restart finds the table there
     });
     afterAll(() => cleanup?.());
 

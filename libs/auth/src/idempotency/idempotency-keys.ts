@@ -10,10 +10,17 @@
  * comes from the store (same ids, `appended: false`); another request with that key is refused. A
  * command that was refused (any 4xx) wrote nothing: its key is released, free for a corrected request.
  */
-import type { SqlRunner } from '#event-sourcing';
+import { applyMigrations, type MigrationSet, type SqlRunner, type TransactionRunner } from '#event-sourcing';
 import type { RequestFingerprint } from './request-fingerprint.js';
 
-export const IDEMPOTENCY_KEYS_DDL = `
+/** IF NOT EXISTS: databases from before the migration runner have the table. */
+export const IDEMPOTENCY_KEY_TABLES: MigrationSet = {
+  owner: 'idempotency-keys',
+  migrations: [
+    {
+      version: 1,
+      name: 'observa_idempotency_keys',
+      sql: `
 CREATE TABLE IF NOT EXISTS observa_idempotency_keys (
   caller      text NOT NULL,
   key         text NOT NULL,
@@ -24,7 +31,10 @@ CREATE TABLE IF NOT EXISTS observa_idempotency_keys (
   created_at  timestamptz NOT NULL DEFAULT now(),
   answered_at timestamptz NULL,
   PRIMARY KEY (caller, key)
-)`;
+)`,
+    },
+  ],
+};
 
 /** What the key says about this request. */
 export type KeyClaim =
@@ -40,9 +50,9 @@ type KeyRow = { route: string; body_digest: string; status: number | null; answe
 export class IdempotencyKeys {
   constructor(private readonly sql: SqlRunner) {}
 
-  /** Creates the table when missing; call once before first use. */
-  async prepare(): Promise<void> {
-    await this.sql(IDEMPOTENCY_KEYS_DDL);
+  /** Migrates its table, in a transaction of `transactions`; call once before first use. */
+  async prepare(transactions: TransactionRunner): Promise<void> {
+    await transactions((sql) => applyMigrations(sql, [IDEMPOTENCY_KEY_TABLES]));
   }
 
   /** Records the key for this request unless it is known; says what to do with the request. */

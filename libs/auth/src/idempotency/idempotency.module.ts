@@ -5,7 +5,7 @@
  */
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { sqlOnPool } from '#event-sourcing';
+import { sqlOnPool, transactionsOnPool } from '#event-sourcing';
 import type { Database } from '#eventstore-postgres';
 import { DATABASE } from '#platform';
 import { IdempotencyKeys } from './idempotency-keys.js';
@@ -19,7 +19,7 @@ import { IDEMPOTENCY_KEYS, IdempotentWrites } from './idempotent-writes.js';
       inject: [DATABASE],
       useFactory: async (database: Database) => {
         const keys = new IdempotencyKeys(sqlOnPool(database.pool));
-        await keys.prepare();
+        await keys.prepare(transactionsOnPool(database.pool));
         return keys;
       },
     },

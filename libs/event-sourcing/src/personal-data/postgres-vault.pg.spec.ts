@@ -197,16 +197,20 @@ const specsOn = (name: string, open: () => Promise<OpenedTestDatabase>) =>
       const sealedKept = await vault.encrypt(kept, anna);
       await vault.encrypt(gone, anna);
       const before = await kekOnDisk();
+      // Prepared (its tables migrated in a transaction of its own), then the connection fails.
+      let connectionLost = false;
       const failing = new PostgresPersonalDataVault(
         sqlOnPool(database.pool),
         async (work) =>
           transactionsOnPool(database.pool)(async (sql) => {
-            await work(sql);
-            throw new Error('connection lost before COMMIT');
+            const done = await work(sql);
+            if (connectionLost) throw new Error('connection lost before COMMIT');
+            return done;
           }),
         new KeyEncryptionKeyFile(kekFile),
       );
       await failing.prepare();
+      connectionLost = true;
       await expect(failing.erase(gone)).rejects.toThrow('connection lost before COMMIT');
       expect(await kekOnDisk()).toEqual(before);
       await expect(stat(`${kekFile}.next`)).rejects.toMatchObject({ code: 'ENOENT' });

@@ -22,6 +22,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { InvalidEvent } from '../errors.js';
+import { applyMigrations, type MigrationSet } from '../migrations.js';
 import { findUnstorableJson, MAX_JSON_DEPTH } from '../storable-json.js';
 import {
   KeyEncryptionKeyMissing,
@@ -63,8 +64,18 @@ export const transactionsOnPool =
     }
   };
 
-export const PERSON_KEYS_DDL = [
-  `CREATE TABLE IF NOT EXISTS observa_person_keys (
+/**
+ * The vault's tables. IF NOT EXISTS: databases from before the migration runner have them, some from
+ * before keys were wrapped (their plaintext `key` is wrapped and cleared by prepare()).
+ */
+export const PERSONAL_DATA_TABLES: MigrationSet = {
+  owner: 'personal-data',
+  migrations: [
+    {
+      version: 1,
+      name: 'person keys and the key-encryption key',
+      sql: [
+        `CREATE TABLE IF NOT EXISTS observa_person_keys (
     person_id   uuid PRIMARY KEY,
     key         bytea NULL,
     created_at  timestamptz NOT NULL DEFAULT now(),
@@ -74,15 +85,17 @@ export const PERSON_KEYS_DDL = [
     CONSTRAINT observa_person_keys_erased_has_no_key CHECK (erased_at IS NULL OR key IS NULL),
     CONSTRAINT observa_person_keys_erased_has_no_wrapped_key CHECK (erased_at IS NULL OR wrapped_key IS NULL)
   )`,
-  // Tables made before keys were wrapped: their plaintext `key` is wrapped and cleared by prepare().
-  'ALTER TABLE observa_person_keys ADD COLUMN IF NOT EXISTS wrapped_key bytea NULL',
-  'ALTER TABLE observa_person_keys ADD COLUMN IF NOT EXISTS kek_version integer NULL',
-  `CREATE TABLE IF NOT EXISTS observa_key_encryption_key (
+        'ALTER TABLE observa_person_keys ADD COLUMN IF NOT EXISTS wrapped_key bytea NULL',
+        'ALTER TABLE observa_person_keys ADD COLUMN IF NOT EXISTS kek_version integer NULL',
+        `CREATE TABLE IF NOT EXISTS observa_key_encryption_key (
     one     boolean PRIMARY KEY DEFAULT true CHECK (one),
     keyring uuid NOT NULL,
     version integer NOT NULL
   )`,
-];
+      ].join(';\n'),
+    },
+  ],
+};
 
 const ALG = 'aes-256-gcm';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -180,7 +193,7 @@ export class PostgresPersonalDataVault implements PersonalDataVault {
    * @throws KeyEncryptionKeyMissing when the KEK file does not hold the version the database needs
    */
   async prepare(): Promise<void> {
-    for (const statement of PERSON_KEYS_DDL) await this.sql(statement);
+    await this.transactions((sql) => applyMigrations(sql, [PERSONAL_DATA_TABLES]));
     await this.ring.exclusively(async () => {
       const found = await this.ring.store.read();
       const [recorded] = (await this.sql('SELECT keyring, version FROM observa_key_encryption_key')) as {

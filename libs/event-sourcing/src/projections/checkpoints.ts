@@ -4,14 +4,24 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { positionFromString, positionToString, START, type GlobalPosition } from '../envelope.js';
-import { createTableOnce } from './create-table.js';
+import type { MigrationSet } from '../migrations.js';
+import { migrateOnce } from './migrate-once.js';
+
+/** IF NOT EXISTS: databases from before the migration runner have the table. */
+export const CHECKPOINT_TABLES: MigrationSet = {
+  owner: 'checkpoints',
+  migrations: [
+    {
+      version: 1,
+      name: 'observa_checkpoints',
+      sql: `CREATE TABLE IF NOT EXISTS observa_checkpoints (
+              name text PRIMARY KEY, position text NOT NULL, updated_at timestamptz)`,
+    },
+  ],
+};
 
 export const createCheckpointsTable = (dataSource: DataSource): Promise<void> =>
-  createTableOnce(
-    dataSource,
-    `CREATE TABLE IF NOT EXISTS observa_checkpoints (
-       name text PRIMARY KEY, position text NOT NULL, updated_at timestamptz)`,
-  );
+  migrateOnce(dataSource, CHECKPOINT_TABLES);
 
 /** Someone else moved or removed the checkpoint since it was read: read it again before going on. */
 export class CheckpointMoved extends Error {

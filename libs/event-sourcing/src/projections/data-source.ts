@@ -30,9 +30,9 @@ const withoutEnd = (pool: pg.Pool): pg.Pool =>
   });
 
 /**
- * Not initialized: call `initialize()` (or hand it to Nest's TypeOrmModule). `synchronize: true`
- * lets TypeORM create the read-model tables; acceptable for read models, which can be rebuilt from
- * events, until they get migrations of their own.
+ * Not initialized: call `initialize()` (or hand it to Nest's TypeOrmModule). Hosts never let TypeORM
+ * change tables: read-model tables come from migrations (libs/platform ReadModelTables). Specs of a
+ * projection alone may pass `synchronize: true`.
  */
 export const dataSourceOn = (
   pool: pg.Pool,

@@ -9,15 +9,20 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { decodeEvent, encodeEvent } from '../event-codec.js';
 import { positionToString, type RecordedEvent } from '../envelope.js';
 import { Upcasters } from '../upcasting.js';
-import { createTableOnce } from './create-table.js';
+import type { MigrationSet } from '../migrations.js';
+import { migrateOnce } from './migrate-once.js';
 import type { Projection } from './projection.js';
 import { storableCopyOf } from '../storable-json.js';
 import { describeFailure, isTransientFailure } from './transient-failure.js';
 
-export const createDeadLettersTable = (dataSource: DataSource): Promise<void> =>
-  createTableOnce(
-    dataSource,
-    `CREATE TABLE IF NOT EXISTS observa_dead_letters (
+/** IF NOT EXISTS: databases from before the migration runner have the table. */
+export const DEAD_LETTER_TABLES: MigrationSet = {
+  owner: 'dead-letters',
+  migrations: [
+    {
+      version: 1,
+      name: 'observa_dead_letters',
+      sql: `CREATE TABLE IF NOT EXISTS observa_dead_letters (
        projection      text NOT NULL,
        event_id        text NOT NULL,
        parked_order    bigint GENERATED ALWAYS AS IDENTITY,
@@ -29,7 +34,12 @@ export const createDeadLettersTable = (dataSource: DataSource): Promise<void> =>
        parked_at       timestamptz NOT NULL DEFAULT now(),
        event           bytea NOT NULL,
        PRIMARY KEY (projection, event_id))`,
-  );
+    },
+  ],
+};
+
+export const createDeadLettersTable = (dataSource: DataSource): Promise<void> =>
+  migrateOnce(dataSource, DEAD_LETTER_TABLES);
 
 /** What was parked, as an operator lists it. */
 export type DeadLetter = {

@@ -1,8 +1,9 @@
 /**
  * The contexts of the distributed platform and where each library exports what the hosts need. The
- * gateway reaches them all; apps/<context> hosts one. Ports as in scripts/distributed.sh.
+ * gateway reaches them all; apps/<context> hosts one (here, not in an app: no app imports another's
+ * files). Ports as in scripts/distributed.sh.
  */
-import type { ContextSource } from '#contracts';
+import type { ContextSource } from './context-definition.js';
 
 export const missions: ContextSource = {
   name: 'missions',
