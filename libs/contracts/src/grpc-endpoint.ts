@@ -16,6 +16,25 @@ const MARKER = join('observa', 'common', 'v1', 'envelope.proto');
  */
 const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
+/**
+ * The gateway's channel to a context: a ping every 30 s when idle (a dead peer behind a NAT or a load
+ * balancer is found within 40 s rather than at the next call's deadline), and reconnect attempts backing
+ * off from 1 s to at most 5 s, so a restarted context is found again within seconds.
+ */
+export const CLIENT_CHANNEL_OPTIONS = {
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.initial_reconnect_backoff_ms': 1_000,
+  'grpc.max_reconnect_backoff_ms': 5_000,
+} as const;
+
+/** The context's server accepts those pings (grpc-js refuses pings more often than every 5 min by default). */
+const SERVER_CHANNEL_OPTIONS = {
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+} as const;
+
 /** The repository's proto/ folder: OBSERVA_PROTO_DIR, else the nearest `proto/` above this file. */
 export const protoDir = (from: string = fileURLToPath(import.meta.url)): string => {
   const configured = process.env.OBSERVA_PROTO_DIR;
@@ -52,10 +71,12 @@ export const contextEndpoint = (context: string, protoDirs?: readonly string[]):
 export const grpcOptions = (
   endpoint: ContextEndpoint,
   url: string,
+  end: 'client' | 'server' = 'server',
 ): GrpcOptions & { transport: Transport.GRPC } => ({
   transport: Transport.GRPC,
   options: {
     url,
+    channelOptions: { ...(end === 'client' ? CLIENT_CHANNEL_OPTIONS : SERVER_CHANNEL_OPTIONS) },
     package: [endpoint.package, HEALTH_PACKAGE],
     protoPath: [endpoint.protoFile, HEALTH_PROTO],
     maxSendMessageLength: MAX_MESSAGE_BYTES,

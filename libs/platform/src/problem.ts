@@ -3,7 +3,14 @@
  * once; anything unknown is a 500 that says nothing of the internals and is logged in full.
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  Logger,
+  ServiceUnavailableException,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import {
   DomainRuleBroken,
   Forbidden,
@@ -26,6 +33,16 @@ export type ProblemDetails = {
   readonly correlationId?: string;
   readonly errors?: readonly FieldError[];
 };
+
+/** A 503 that tells the client when to try again (the `Retry-After` header, in seconds). */
+export class UnavailableForNow extends ServiceUnavailableException {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Our problem types are URNs: stable names, not pages someone must keep online. */
 export const problemType = (name: string): string => `urn:observa:problem:${name}`;
@@ -150,6 +167,8 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     res.statusCode = problem.status;
+    if (exception instanceof UnavailableForNow)
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
     res.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
     res.end(JSON.stringify(problem));
   }

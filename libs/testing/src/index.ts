@@ -4,3 +4,4 @@ export * from './event-store-contract.js';
 export * from './kafka.js';
 export * from './read-your-writes.js';
 export * from './disk-scan.js';
+export * from './api-specification.js';
