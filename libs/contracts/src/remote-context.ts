@@ -75,9 +75,7 @@ export class RemoteContext {
    */
   service<Controller>(name: string): Promised<Controller> {
     const rpcs = this.client.getService<Record<string, Rpc>>(name);
-    const call = async (rpc: string, request: unknown): Promise<unknown> => {
-      const method = rpcs[rpc];
-      if (typeof method !== 'function') throw new Error(`${name} has no rpc ${rpc}`);
+    const call = async (rpc: string, method: Rpc, request: unknown): Promise<unknown> => {
       try {
         return await this.call(
           rpc,
@@ -94,9 +92,12 @@ export class RemoteContext {
         throw error;
       }
     };
-    return new Proxy({} as Promised<Controller>, {
-      get: (_, rpc) => (typeof rpc === 'string' ? (request: unknown) => call(rpc, request) : undefined),
-    });
+    // One function per rpc of the service as Nest loaded it from proto/ (lowerCamelCase, as generated).
+    return Object.fromEntries(
+      Object.entries(rpcs)
+        .filter(([, method]) => typeof method === 'function')
+        .map(([rpc, method]) => [rpc, (request: unknown) => call(rpc, method, request)]),
+    ) as Promised<Controller>;
   }
 
   async execute(command: object): Promise<unknown> {
