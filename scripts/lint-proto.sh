@@ -2,7 +2,8 @@
 # `npm run lint:proto` (and .ci/run): proto/ is the contract between Observa's processes.
 #   1. buf lint: buf's STANDARD rules (proto/buf.yaml).
 #   2. buf breaking: the FILE rules against the base the change will land on —
-#      - on a branch: where it left main (git merge-base HEAD main), so the branch is judged by all of
+#      - on a branch: where it left main (git merge-base with main, or origin/main in a clone that has
+#        only the branch), so the branch is judged by all of
 #        what it changes and not by what main did since;
 #      - on main itself (CI's clean clone): the commit before (HEAD~1, the first parent: main before the
 #        last merge), so every merge into main is checked once;
@@ -20,10 +21,14 @@ echo "buf lint"
 git_dir=$(cd "$(git rev-parse --git-common-dir)" && pwd)
 if [ -n "${PROTO_BASE:-}" ]; then
   base=$PROTO_BASE
-elif git rev-parse -q --verify refs/heads/main >/dev/null && [ "$(git rev-parse HEAD)" != "$(git rev-parse main)" ]; then
-  base=$(git merge-base HEAD main)
 else
-  base=HEAD~1
+  # main as this clone knows it: the local branch, else the remote's (a CI clone of a branch has only that).
+  main=$(git rev-parse -q --verify refs/heads/main || git rev-parse -q --verify refs/remotes/origin/main || true)
+  if [ -n "$main" ] && [ "$(git rev-parse HEAD)" != "$main" ]; then
+    base=$(git merge-base HEAD "$main")
+  else
+    base=HEAD~1
+  fi
 fi
 if ! base_commit=$(git rev-parse -q --verify "$base^{commit}"); then
   echo "buf breaking: skipped, $base is not in this clone (shallow?); clone with history to check" >&2
