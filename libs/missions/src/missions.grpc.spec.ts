@@ -12,7 +12,8 @@ import { Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, type ClientGrpc, type MicroserviceOptions } from '@nestjs/microservices';
 import { lastValueFrom, type Observable } from 'rxjs';
-import { contextEndpoint, freePort, grpcOptions } from '#contracts';
+import { contextEndpoint, freePort, grpcOptions, RemoteContext } from '#contracts';
+import { DomainRuleBroken, NotFound } from '#event-sourcing';
 import {
   AppConfigModule,
   EventStoreModule,
@@ -20,10 +21,16 @@ import {
   MetricsModule,
   ProjectionsModule,
   ReadModelsModule,
+  UnavailableForNow,
+  ValidationFailed,
 } from '#platform';
 import { Status } from '#proto/google/rpc/status';
 import { Problem, ProblemKind, type CommandContext } from '#proto/observa/common/v1/calls';
-import { MISSIONS_SERVICE_NAME, type MissionsServiceClient } from '#proto/observa/missions/v1/missions';
+import {
+  MISSIONS_SERVICE_NAME,
+  type MissionsServiceClient,
+  type MissionsServiceController,
+} from '#proto/observa/missions/v1/missions';
 import { MissionsModule } from './missions.module.js';
 import { MissionsService } from './missions.service.js';
 
@@ -84,11 +91,12 @@ describe('missions on gRPC, through the generated client', () => {
   let server: INestMicroservice;
   let client: ClientGrpc & { close(): void };
   let missions: MissionsServiceClient;
+  let url: string;
   const missionId = randomUUID();
   const options = () => new Metadata();
 
   beforeAll(async () => {
-    const url = `127.0.0.1:${await freePort()}`;
+    url = `127.0.0.1:${await freePort()}`;
     const endpoint = contextEndpoint('missions');
     server = await NestFactory.createMicroservice<MicroserviceOptions>(MissionsOnGrpc, {
       ...grpcOptions(endpoint, url),
@@ -214,5 +222,42 @@ describe('missions on gRPC, through the generated client', () => {
     expect(problem.errors.map((e) => e.field)).toEqual(
       expect.arrayContaining(['context.missionId', 'context.actor', 'context.occurredAt']),
     );
+  });
+
+  describe("the gateway's binding (RemoteContext.service)", () => {
+    it('throws the named error each Problem stands for, as the problem filter maps it', async () => {
+      const remote = new RemoteContext({ context: 'missions', url, timeoutMs: 10_000 });
+      try {
+        const gateway = remote.service<MissionsServiceController>(MISSIONS_SERVICE_NAME);
+        await expect(gateway.getMission({ context: admin, missionId: randomUUID() })).rejects.toBeInstanceOf(
+          NotFound,
+        );
+        await expect(
+          gateway.addDelegation({ context: contextFor(missionId), country: 'TJ', headOfDelegation: 'X' }),
+        ).rejects.toThrow(DomainRuleBroken);
+        const invalid = await gateway.closeMission({}).catch((error: unknown) => error);
+        expect(invalid).toBeInstanceOf(ValidationFailed);
+        expect((invalid as ValidationFailed).errors.map((e) => e.field)).toContain('context.missionId');
+      } finally {
+        remote.close();
+      }
+    });
+
+    it('answers 503 with a Retry-After when the context cannot be reached', async () => {
+      const remote = new RemoteContext({
+        context: 'missions',
+        url: `127.0.0.1:${await freePort()}`,
+        timeoutMs: 5_000,
+      });
+      try {
+        const gateway = remote.service<MissionsServiceController>(MISSIONS_SERVICE_NAME);
+        const error = await gateway.getMission({ context: admin, missionId }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UnavailableForNow);
+        expect((error as UnavailableForNow).getStatus()).toBe(503);
+        expect((error as UnavailableForNow).retryAfterSeconds).toBeGreaterThan(0);
+      } finally {
+        remote.close();
+      }
+    });
   });
 });
