@@ -32,7 +32,7 @@ export type WriteReceipt = {
 };
 
 /** The command's context from the request's write context; the time is now, the mission the route's or `missionId`. */
-export const commandContextOf = (
+export const commandContextMessageOf = (
   write: WriteContext,
   missionId: string | undefined = write.missionId,
   now: Date = new Date(),
@@ -45,7 +45,7 @@ export const commandContextOf = (
   occurredAt: now.toISOString(),
 });
 
-export const queryContextOf = (principal: Principal, correlationId: string): QueryContext => ({
+export const queryContextMessageOf = (principal: Principal, correlationId: string): QueryContext => ({
   principal: {
     userId: principal.userId,
     email: principal.email,

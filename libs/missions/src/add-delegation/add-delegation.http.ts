@@ -3,7 +3,7 @@ import { Body, Controller, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
-import { commandContextOf, writeReplyOf } from '#contracts';
+import { commandContextMessageOf, writeReplyOf } from '#contracts';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { MISSIONS, type Missions } from '../missions.contract.js';
 import { ALPHA_2 } from '../open-mission/open-mission.http.js';
@@ -41,7 +41,7 @@ export class AddDelegationRoute {
     @Write() write: WriteContext,
   ): Promise<WriteReply> {
     const written = await this.missions.addDelegation({
-      context: commandContextOf(write, missionId),
+      context: commandContextMessageOf(write, missionId),
       country: body.country,
       headOfDelegation: body.headOfDelegation,
     });

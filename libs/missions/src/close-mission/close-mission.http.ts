@@ -3,7 +3,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
-import { commandContextOf, writeReplyOf } from '#contracts';
+import { commandContextMessageOf, writeReplyOf } from '#contracts';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { MISSIONS, type Missions } from '../missions.contract.js';
 import { MissionId } from '../missions-view/missions-view.http.js';
@@ -36,7 +36,7 @@ export class CloseMissionRoute {
     @Write() write: WriteContext,
   ): Promise<WriteReply> {
     const written = await this.missions.closeMission({
-      context: commandContextOf(write, missionId),
+      context: commandContextMessageOf(write, missionId),
       ...(body.reason !== undefined && { reason: body.reason }),
     });
     return writeReplyOf(written);

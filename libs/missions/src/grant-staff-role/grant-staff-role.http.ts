@@ -3,7 +3,7 @@ import { Body, Controller, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
-import { commandContextOf, writeReplyOf } from '#contracts';
+import { commandContextMessageOf, writeReplyOf } from '#contracts';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { STAFF_ROLES, type StaffRole } from '../domain/mission.js';
 import { MISSIONS, type Missions } from '../missions.contract.js';
@@ -40,7 +40,7 @@ export class GrantStaffRoleRoute {
     @Write() write: WriteContext,
   ): Promise<WriteReply> {
     const written = await this.missions.grantStaffRole({
-      context: commandContextOf(write, missionId),
+      context: commandContextMessageOf(write, missionId),
       userId: body.userId,
       role: body.role,
     });

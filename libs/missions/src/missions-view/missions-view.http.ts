@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, MISSION_ROLES, MissionRoles, type Principal } from '#auth';
-import { pageMessageOf, queryContextOf } from '#contracts';
+import { pageMessageOf, queryContextMessageOf } from '#contracts';
 import {
   ApiProblems,
   BEARER_PROBLEMS,
@@ -105,7 +105,7 @@ export class MissionsViewRoutes {
     @Query() page: PageQuery,
   ): Promise<Page<MissionSummaryView>> {
     const { items, nextCursor } = await this.missions.listMissions({
-      context: queryContextOf(principal, currentCorrelationId() ?? ''),
+      context: queryContextMessageOf(principal, currentCorrelationId() ?? ''),
       page: pageMessageOf(pageRequestOf(page)),
     });
     return { items: (items ?? []).map(summaryJson), nextCursor: nextCursor ?? null };
@@ -122,7 +122,7 @@ export class MissionsViewRoutes {
     @CurrentPrincipal() principal: Principal,
   ): Promise<MissionDetailView> {
     const { mission } = await this.missions.getMission({
-      context: queryContextOf(principal, currentCorrelationId() ?? ''),
+      context: queryContextMessageOf(principal, currentCorrelationId() ?? ''),
       missionId,
     });
     return detailJson(mission);

@@ -3,7 +3,7 @@ import { Body, Controller, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ApiIdempotencyKey, PlatformAdmin, Write, WriteReply, type WriteContext } from '#auth';
-import { commandContextOf, writeReplyOf } from '#contracts';
+import { commandContextMessageOf, writeReplyOf } from '#contracts';
 import { ApiProblems, BEARER_PROBLEMS, IsCalendarDate, NestedObject } from '#platform';
 import { ELECTION_KINDS, type ElectionKind } from '../domain/mission.js';
 import { MISSIONS, type Missions } from '../missions.contract.js';
@@ -66,7 +66,7 @@ export class OpenMissionRoute {
   async open(@Body() body: OpenMissionRequest, @Write() write: WriteContext): Promise<WriteReply> {
     const { kind, date, rounds } = body.election;
     const written = await this.missions.openMission({
-      context: commandContextOf(write, write.newId('mission')),
+      context: commandContextMessageOf(write, write.newId('mission')),
       name: body.name,
       organisation: body.organisation,
       hostCountry: body.hostCountry,

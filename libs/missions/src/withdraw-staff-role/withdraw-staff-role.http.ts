@@ -2,7 +2,7 @@
 import { Controller, Delete, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
-import { commandContextOf, writeReplyOf } from '#contracts';
+import { commandContextMessageOf, writeReplyOf } from '#contracts';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { MISSIONS, type Missions } from '../missions.contract.js';
 import { MissionId } from '../missions-view/missions-view.http.js';
@@ -27,7 +27,7 @@ export class WithdrawStaffRoleRoute {
     @Write() write: WriteContext,
   ): Promise<WriteReply> {
     const written = await this.missions.withdrawStaffRole({
-      context: commandContextOf(write, missionId),
+      context: commandContextMessageOf(write, missionId),
       userId,
       role,
     });
