@@ -36,7 +36,7 @@ const contextBoundary = (context) => ({
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'deploy/kafka/.jars/**', 'coverage/**', 'test/e2e/generated/**'],
+    ignores: ['dist/**', 'node_modules/**', 'deploy/kafka/.jars/**', 'coverage/**', 'test/e2e/generated/**', 'libs/contracts/src/generated/**'],
   },
   ...tseslint.configs.recommended,
   {

@@ -8,6 +8,17 @@ import type { CategoryRoutes } from '#messaging';
 import type { ContractClass, ContractList } from './contract-registry.js';
 import type { ErrorClass } from './remote-errors.js';
 
+/**
+ * A context's typed gRPC service (proto/observa/<context>/v1): the token its routes inject its interface
+ * by, the service's name in proto (the generated X_SERVICE_NAME), and the class that serves it in the
+ * context's process (the generated controller decorators over its use cases).
+ */
+export type TypedService = {
+  readonly token: symbol | string;
+  readonly name: string;
+  readonly controller: Type<unknown>;
+};
+
 export type ModuleLike = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
 export type ContextDefinition = {
@@ -15,7 +26,9 @@ export type ContextDefinition = {
   readonly name: string;
   /** Its module: handlers, projections, read models, and HTTP controllers that talk only to the buses. */
   readonly module: Type<unknown> | DynamicModule;
-  /** Its command and query classes, registered by the hosts (registering them yourself is as good). */
+  /** Its typed service: then the gateway binds `token` to the gRPC client and no tunnel is needed. */
+  readonly service?: TypedService;
+  /** Its command and query classes for the generic tunnel (Execute/Ask), registered by the hosts. */
   readonly contracts?: ContractList;
   /** The stream categories it owns: what its relay publishes to observa.<name>.events.v1. */
   readonly categories: readonly string[];
@@ -39,6 +52,8 @@ export type ContextSource = {
   readonly load: () => Promise<object>;
   /** Export name of its Nest module, e.g. `MissionsModule`. */
   readonly module: string;
+  /** Export name of its TypedService, e.g. `missionsService`, once it has one. */
+  readonly service?: string;
   readonly categories: readonly string[];
   readonly reads?: CategoryRoutes;
   /** host:port of its gRPC server when no variable says otherwise. */
@@ -88,9 +103,13 @@ export const findContext = async (source: ContextSource): Promise<ContextDefinit
   const exported = (await source.load()) as Record<string, unknown>;
   const module = exported[source.module] as ContextDefinition['module'] | undefined;
   if (module === undefined) return undefined;
+  const service = source.service === undefined ? undefined : (exported[source.service] as TypedService);
+  if (source.service !== undefined && !service)
+    throw new Error(`${source.library} does not export ${source.service}`);
   return {
     name: source.name,
     module,
+    ...(service && { service }),
     contracts: contractsIn(exported),
     categories: source.categories,
     ...(source.reads && { reads: source.reads }),

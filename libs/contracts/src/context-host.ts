@@ -103,7 +103,8 @@ export class ContextHostModule {
         context.module,
       ],
       controllers: [
-        contextGrpcController(context.name, options.endpoint, options.registry),
+        context.service?.controller ??
+          contextGrpcController(context.name, options.endpoint, options.registry),
         GrpcHealthController,
       ],
     };

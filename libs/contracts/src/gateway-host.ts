@@ -100,6 +100,7 @@ export class GatewayHostModule {
           options.contexts.map(({ definition, url, endpoint, timeoutMs }) => ({
             context: definition.name,
             url,
+            ...(definition.service && { service: definition.service }),
             ...(endpoint && { endpoint }),
             ...(timeoutMs !== undefined && { timeoutMs }),
           })),

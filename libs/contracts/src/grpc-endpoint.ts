@@ -23,15 +23,20 @@ const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 export const MAX_RECONNECT_BACKOFF_MS = 1000;
 
 /**
- * Both ends: the client pings an idle connection every 10 s and drops it when no answer comes within
- * 5 s (a peer killed without closing its sockets, a half-open connection), so the next call
- * reconnects instead of waiting on a dead socket; the server accepts those pings.
+ * The gateway's channel to a context pings an idle connection every 10 s and drops it when no answer
+ * comes within 5 s (a peer killed without closing its sockets, a half-open connection), so the next
+ * call reconnects instead of waiting on a dead socket.
  */
-const CHANNEL_OPTIONS = {
+export const CLIENT_CHANNEL_OPTIONS = {
   'grpc.initial_reconnect_backoff_ms': 250,
   'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
   'grpc.keepalive_time_ms': 10_000,
   'grpc.keepalive_timeout_ms': 5000,
+  'grpc.keepalive_permit_without_calls': 1,
+} as const;
+
+/** The context's server accepts those pings (grpc-js refuses pings more often than every 5 min by default). */
+const SERVER_CHANNEL_OPTIONS = {
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.http2.min_ping_interval_without_data_ms': 5000,
 } as const;
@@ -70,15 +75,16 @@ export const contextEndpoint = (context: string, protoDirs?: readonly string[]):
 export const grpcOptions = (
   endpoint: ContextEndpoint,
   url: string,
+  end: 'client' | 'server' = 'server',
 ): GrpcOptions & { transport: Transport.GRPC } => ({
   transport: Transport.GRPC,
   options: {
     url,
+    channelOptions: { ...(end === 'client' ? CLIENT_CHANNEL_OPTIONS : SERVER_CHANNEL_OPTIONS) },
     package: [endpoint.package, HEALTH_PACKAGE],
     protoPath: [endpoint.protoFile, HEALTH_PROTO],
     maxSendMessageLength: MAX_MESSAGE_BYTES,
     maxReceiveMessageLength: MAX_MESSAGE_BYTES,
-    channelOptions: { ...CHANNEL_OPTIONS },
     // On SIGTERM the server lets calls in flight finish.
     gracefulShutdown: true,
     loader: {

@@ -1,4 +1,6 @@
 /** The distributed run mode: contexts' commands and queries over gRPC, and the hosts that serve them. */
+export * from './calls.js';
+export * from './grpc-problems.js';
 export * from './wire-json.js';
 export * from './wire-messages.js';
 export * from './contract-registry.js';

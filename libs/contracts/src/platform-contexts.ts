@@ -10,6 +10,7 @@ export const missions: ContextSource = {
   library: '#missions',
   load: () => import('#missions'),
   module: 'MissionsModule',
+  service: 'missionsService',
   categories: ['mission'],
   defaultGrpcUrl: '127.0.0.1:50051',
 };

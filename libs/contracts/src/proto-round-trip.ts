@@ -1,4 +1,4 @@
-/** For specs: a message through the real protobuf encoding of a context's service, as gRPC sends it. */
+/** For specs: a message through the real protobuf encoding of the generic tunnel (accreditation's Execute/Ask), as gRPC sends it. */
 import protoLoader from '@grpc/proto-loader';
 import { contextEndpoint, grpcOptions } from './grpc-endpoint.js';
 import type { CommandRequest, QueryRequest, Reply } from './wire-messages.js';
@@ -11,7 +11,7 @@ type Method = {
 };
 
 const service = (() => {
-  const endpoint = contextEndpoint('missions');
+  const endpoint = contextEndpoint('accreditation');
   const { protoPath, loader } = grpcOptions(endpoint, '127.0.0.1:1').options;
   const definition = protoLoader.loadSync(protoPath as string[], loader as protoLoader.Options);
   return definition[`${endpoint.package}.${endpoint.service}`] as unknown as Record<

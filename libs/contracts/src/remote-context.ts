@@ -1,14 +1,18 @@
 /**
- * The gateway's client of one context's process: sends a command or query object over gRPC and gives
- * back what the context's handler returned, or throws what it threw (see remote-errors.ts). When the
- * context cannot be reached the caller gets a 503, when it does not answer in time a 504, never a 500:
- * nothing is wrong with the request, and a retry with the same Idempotency-Key is safe.
+ * The gateway's client of one context's process. `service<Controller>(name)` is the context's typed
+ * interface bound to its gRPC service (calls.ts): each rpc with a deadline, its reply, or the named error
+ * its Problem detail stands for (grpc-problems.ts). `execute`/`ask` are the generic tunnel (a command or
+ * query object as JSON, remote-errors.ts), kept for the contexts whose use cases have no rpcs yet. When
+ * the context cannot be reached the caller gets a 503 with Retry-After, when it does not answer in time
+ * a 504, never a 500: nothing is wrong with the request, and a retry with the same Idempotency-Key is safe.
  */
 import { randomUUID } from 'node:crypto';
+import { Metadata } from '@grpc/grpc-js';
 import { GatewayTimeoutException, Logger } from '@nestjs/common';
 import { ClientProxyFactory, type ClientGrpc } from '@nestjs/microservices';
 import { lastValueFrom, type Observable } from 'rxjs';
 import { currentCorrelationId, ServiceUnavailable } from '#platform';
+import type { Promised } from './calls.js';
 import { encodeCommand, encodeQuery } from './contract-codec.js';
 import { contractRegistry, type ContractRegistry } from './contract-registry.js';
 import {
@@ -17,7 +21,8 @@ import {
   MAX_RECONNECT_BACKOFF_MS,
   type ContextEndpoint,
 } from './grpc-endpoint.js';
-import { errorOf } from './remote-errors.js';
+import { errorOfProblem, problemOf } from './grpc-problems.js';
+import { errorOf, RemoteInternalError } from './remote-errors.js';
 import type { ContextService, HealthService, Reply } from './wire-messages.js';
 import { fromWireJson } from './wire-json.js';
 
@@ -38,6 +43,8 @@ export const REMOTE_CONTEXTS = Symbol('RemoteContexts');
 const DEADLINE_EXCEEDED = 4;
 const UNAVAILABLE = 14;
 
+type Rpc = (request: unknown, metadata: Metadata, options: { deadline: Date }) => Observable<unknown>;
+
 /** What a 503 asks the client to wait: the channel tries to reconnect at least this often. */
 const RETRY_AFTER_SECONDS = Math.ceil(MAX_RECONNECT_BACKOFF_MS / 1000);
 
@@ -45,7 +52,7 @@ export class RemoteContext {
   readonly context: string;
   readonly url: string;
   private readonly client: ClientGrpc & { close(): void };
-  private readonly service: ContextService;
+  private readonly tunnel: ContextService;
   private readonly health: HealthService;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
@@ -60,25 +67,58 @@ export class RemoteContext {
     this.url = options.url;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     const endpoint = options.endpoint ?? contextEndpoint(options.context);
-    this.client = ClientProxyFactory.create(grpcOptions(endpoint, options.url)) as unknown as ClientGrpc & {
+    this.client = ClientProxyFactory.create(
+      grpcOptions(endpoint, options.url, 'client'),
+    ) as unknown as ClientGrpc & {
       close(): void;
     };
-    this.service = this.client.getService<ContextService>(endpoint.service);
+    this.tunnel = this.client.getService<ContextService>(endpoint.service);
     this.health = this.client.getService<HealthService>('Health');
     this.logger = new Logger(`Remote:${options.context}`);
+  }
+
+  /**
+   * The context's gRPC service `name` (e.g. MISSIONS_SERVICE_NAME) as its generated controller interface
+   * with Promises: every rpc the proto declares, nothing registered.
+   */
+  service<Controller>(name: string): Promised<Controller> {
+    const rpcs = this.client.getService<Record<string, Rpc>>(name);
+    const call = async (rpc: string, method: Rpc, request: unknown): Promise<unknown> => {
+      try {
+        return await this.call(
+          rpc,
+          method.call(rpcs, request, new Metadata(), this.deadline(this.timeoutMs)),
+        );
+      } catch (error) {
+        const problem = problemOf(error as { metadata?: unknown });
+        const named = problem && errorOfProblem(problem);
+        if (named) throw named;
+        if (error instanceof Error && 'code' in error && !('getStatus' in error)) {
+          this.logger.error(`${rpc}: ${error.message}`);
+          throw new RemoteInternalError(error.message);
+        }
+        throw error;
+      }
+    };
+    // One function per rpc of the service as Nest loaded it from proto/ (lowerCamelCase, as generated).
+    return Object.fromEntries(
+      Object.entries(rpcs)
+        .filter(([, method]) => typeof method === 'function')
+        .map(([rpc, method]) => [rpc, (request: unknown) => call(rpc, method, request)]),
+    ) as Promised<Controller>;
   }
 
   async execute(command: object): Promise<unknown> {
     const request = encodeCommand(command, this.registry);
     return this.outcome(
-      await this.call(request.name, this.service.execute(request, this.deadline(this.timeoutMs))),
+      await this.call(request.name, this.tunnel.execute(request, this.deadline(this.timeoutMs))),
     );
   }
 
   async ask(query: object): Promise<unknown> {
     const request = encodeQuery(query, currentCorrelationId() ?? randomUUID(), this.registry);
     return this.outcome(
-      await this.call(request.name, this.service.ask(request, this.deadline(this.timeoutMs))),
+      await this.call(request.name, this.tunnel.ask(request, this.deadline(this.timeoutMs))),
     );
   }
 
@@ -100,7 +140,7 @@ export class RemoteContext {
     return { deadline: new Date(Date.now() + ms) };
   }
 
-  private async call(name: string, reply: Observable<Reply>): Promise<Reply> {
+  private async call<T>(name: string, reply: Observable<T>): Promise<T> {
     try {
       const answer = await lastValueFrom(reply);
       this.reachable();

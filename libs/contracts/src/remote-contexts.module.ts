@@ -1,7 +1,8 @@
 /**
- * The gateway's CommandBus and QueryBus, extended to contexts in other processes: for every class a
- * remote context registered, a handler that forwards it over gRPC. Controllers call
- * `commandBus.execute(new X(payload, write))` exactly as they do standalone.
+ * The gateway's clients of contexts in other processes. A context with a typed service gets its
+ * interface bound to the gRPC client under its token (its routes inject it as they do standalone). A
+ * context still on the generic tunnel gets the gateway's CommandBus and QueryBus extended: for every
+ * class it registered, a handler that forwards it over gRPC.
  */
 import {
   Inject,
@@ -12,6 +13,7 @@ import {
 } from '@nestjs/common';
 import { CommandHandler, CqrsModule, QueryHandler } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import type { TypedService } from './context-definition.js';
 import { contractRegistry, type Contract, type ContractRegistry } from './contract-registry.js';
 import { REMOTE_CONTEXTS, RemoteContext, type RemoteContextOptions } from './remote-context.js';
 import { RemoteHealthController } from './remote-health.controller.js';
@@ -40,27 +42,45 @@ export class RemoteContextsModule implements OnApplicationShutdown {
   constructor(@Inject(REMOTE_CONTEXTS) private readonly remotes: readonly RemoteContext[]) {}
 
   static forRoot(
-    remotes: readonly RemoteContextOptions[],
+    remotes: readonly (RemoteContextOptions & { readonly service?: TypedService })[],
     registry: ContractRegistry = contractRegistry,
   ): DynamicModule {
     const clients: Provider[] = remotes.map((options) => ({
       provide: remoteToken(options.context),
       useFactory: () => new RemoteContext(options, registry),
     }));
+    const services: Provider[] = remotes.flatMap(({ context, service }) =>
+      service
+        ? [
+            {
+              provide: service.token,
+              inject: [remoteToken(context)],
+              useFactory: (remote: RemoteContext) => remote.service(service.name),
+            },
+          ]
+        : [],
+    );
     const forwarders = remotes.flatMap((options) => {
       const contracts = registry.contractsOf(options.context);
-      if (contracts.length === 0)
+      if (contracts.length === 0 && !options.service)
         throw new Error(
-          `the ${options.context} context registered no commands or queries (contractRegistry.register)`,
+          `the ${options.context} context has no typed service and registered no commands or queries (contractRegistry.register)`,
         );
       return contracts.map(forwarder);
     });
     return {
       module: RemoteContextsModule,
+      // The contexts' routes, in modules of their own (gateway-host.ts), inject the typed services.
+      global: true,
       imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false })],
       controllers: [RemoteHealthController],
+      exports: [
+        REMOTE_CONTEXTS,
+        ...services.map((provider) => (provider as { provide: symbol | string }).provide),
+      ],
       providers: [
         ...clients,
+        ...services,
         ...forwarders,
         {
           provide: REMOTE_CONTEXTS,
@@ -68,7 +88,6 @@ export class RemoteContextsModule implements OnApplicationShutdown {
           useFactory: (...all: RemoteContext[]) => all,
         },
       ],
-      exports: [REMOTE_CONTEXTS],
     };
   }
 

@@ -1,4 +1,4 @@
-/** What other parts of Observa may use of the missions context: its events, commands and decider. */
+/** What other parts of Observa may use of the missions context: its events, decider, interface and module. */
 export {
   ELECTION_KINDS,
   STAFF_ROLES,
@@ -26,8 +26,7 @@ export {
   type RemoveDelegation,
   type WithdrawStaffRole,
 } from './domain/mission.decide.js';
-export { MissionsModule } from './application/missions.module.js';
-export type { MissionDetail, MissionSummary, StaffMember } from './application/mission.read-model.js';
-/** The missions context's commands and queries by class name, as a bridge (gRPC) looks them up. */
-export * as missionsCommands from './application/commands.js';
-export * as missionsQueries from './application/queries.js';
+export { MISSIONS, type Missions } from './missions.contract.js';
+export { MissionsModule } from './missions.module.js';
+export { MissionsService, missionsService } from './missions.service.js';
+export { MissionView, missionsProjection } from './missions-view/missions-view.projection.js';

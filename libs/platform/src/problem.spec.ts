@@ -5,6 +5,7 @@ import {
   HttpException,
   NotFoundException,
   ServiceUnavailableException,
+  type ArgumentsHost,
 } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
@@ -16,7 +17,7 @@ import {
   NotFound,
   VersionConflict,
 } from '#event-sourcing';
-import { problemFor, problemType, ServiceUnavailable } from './problem.js';
+import { ProblemFilter, problemFor, problemType, ServiceUnavailable } from './problem.js';
 import { createValidationPipe, ValidationFailed } from './validation.js';
 
 describe('problem details for our named errors', () => {
@@ -132,5 +133,36 @@ describe('the validation pipe', () => {
     const { problem } = problemFor(refusal);
     expect(problem).toMatchObject({ type: problemType('validation'), status: 400, errors });
     expect(problem.detail).toMatch(/summary/);
+  });
+});
+
+describe('a 503 that says when to try again', () => {
+  it('answers Retry-After with the whole seconds of ServiceUnavailable', () => {
+    const headers = new Map<string, unknown>();
+    const response = {
+      statusCode: 0,
+      headersSent: false,
+      body: '',
+      getHeader: (name: string) => headers.get(name.toLowerCase()),
+      setHeader: (name: string, value: unknown) => headers.set(name.toLowerCase(), value),
+      end(body: string) {
+        this.body = body;
+      },
+    };
+    const host = {
+      getType: () => 'http',
+      switchToHttp: () => ({
+        getRequest: () => ({ method: 'GET', url: '/api/v1/missions?limit=2' }),
+        getResponse: () => response,
+      }),
+    } as unknown as ArgumentsHost;
+    new ProblemFilter().catch(new ServiceUnavailable('The missions service is not reachable.', 4.2), host);
+    expect(response.statusCode).toBe(503);
+    expect(headers.get('retry-after')).toBe('5');
+    expect(JSON.parse(response.body)).toMatchObject({
+      status: 503,
+      detail: 'The missions service is not reachable.',
+      instance: '/api/v1/missions',
+    });
   });
 });

@@ -3,7 +3,13 @@
  * once; anything unknown is a 500 that says nothing of the internals and is logged in full.
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import {
   DomainRuleBroken,
   Forbidden,
@@ -175,7 +181,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     res.statusCode = problem.status;
     if (exception instanceof ServiceUnavailable)
-      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
     res.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
     res.end(JSON.stringify(problem));
   }

@@ -1,6 +1,6 @@
 import { expect, it } from '@jest/globals';
 import { schemaDriftOf } from '#testing';
-import { MissionView } from './mission.read-model.js';
+import { MissionView } from './missions-view.projection.js';
 import { MISSIONS_READ_MODEL_TABLES } from './mission.tables.js';
 
 it('migrates exactly the tables the missions read model maps', async () =>

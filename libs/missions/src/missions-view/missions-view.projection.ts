@@ -1,4 +1,4 @@
-/** Missions for lists and detail pages: one row per mission, its delegations and staff inline. */
+/** The missions-view read model: one row per mission, its delegations and staff inline, fed by the mission streams. */
 import { Column, Entity, PrimaryColumn, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '#event-sourcing';
 import type { Projection } from '#event-sourcing/projections';
@@ -21,41 +21,6 @@ export class MissionView {
   /** Of the last event applied: a redelivered event (at or below it) changes nothing. */
   @Column('bigint', { name: 'stream_version' }) streamVersion!: string;
 }
-
-export type MissionSummary = {
-  readonly missionId: string;
-  readonly name: string;
-  readonly organisation: string;
-  readonly hostCountry: string;
-  readonly election: Election;
-  readonly status: 'open' | 'closed';
-};
-
-export type MissionDetail = MissionSummary & {
-  readonly delegations: readonly Delegation[];
-  readonly staff: readonly StaffMember[];
-  readonly openedAt: string;
-  readonly closedAt?: string;
-  readonly streamVersion: string;
-};
-
-export const summaryOf = (view: MissionView): MissionSummary => ({
-  missionId: view.missionId,
-  name: view.name,
-  organisation: view.organisation,
-  hostCountry: view.hostCountry,
-  election: view.election,
-  status: view.status,
-});
-
-export const detailOf = (view: MissionView): MissionDetail => ({
-  ...summaryOf(view),
-  delegations: view.delegations,
-  staff: view.staff,
-  openedAt: view.openedAt.toISOString(),
-  ...(view.closedAt && { closedAt: view.closedAt.toISOString() }),
-  streamVersion: String(view.streamVersion),
-});
 
 const byKey =
   <T>(key: (item: T) => string) =>

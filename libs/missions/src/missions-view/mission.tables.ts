@@ -1,5 +1,5 @@
 /**
- * The tables of the missions read model (mission.read-model.ts), as migrations. A new column is a new
+ * The tables of the missions read model (missions-view.projection.ts), as migrations. A new column is a new
  * migration; `read-model-tables.pg.spec.ts` (libs/platform) fails while these and the entities differ.
  * IF NOT EXISTS: databases made before migrations had the same tables from TypeORM's synchronize.
  */
