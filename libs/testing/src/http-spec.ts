@@ -9,7 +9,9 @@
  *     .then({ status: 200, body: { appended: true }, newEvents: [stream('application-1', [granted])] });
  *
  * `newEvents` is every event the request appended, stream by stream, as type and data: a request that
- * must write nothing says `newEvents: []`.
+ * must write nothing says `newEvents: []`. A refusal names its problem+json answer:
+ *
+ *     .then({ status: 422, problem: { detail: /closed/ }, newEvents: [] });
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
@@ -44,8 +46,18 @@ export type ThenExpected = {
   readonly status: number;
   /** Matched with toMatchObject: name what the answer must hold. */
   readonly body?: unknown;
-  /** Every event the request appended, by stream, in the order it appended them. */
-  readonly newEvents?: readonly StreamOf<{ readonly type: string; readonly data: unknown }>[];
+  /** Compared with toEqual: the answer holds this and nothing else (use expect.any(...) for ids). */
+  readonly exactBody?: unknown;
+  /** The answer is application/problem+json, its detail matching `detail` when given. */
+  readonly problem?: { readonly detail?: string | RegExp };
+  /**
+   * Every event the request appended, by stream, in the order it appended them. The stream id may be a
+   * matcher (expect.any(String)) when the request makes the id up.
+   */
+  readonly newEvents?: readonly {
+    readonly streamId: unknown;
+    readonly events: readonly { readonly type: string; readonly data: unknown }[];
+  }[];
 };
 
 const given = async (store: EventStore, streams: readonly StreamEvents[]): Promise<void> => {
@@ -87,6 +99,12 @@ export const httpSpec = (host: () => HttpSpecHost) => ({
           status: expected.status,
           ...(expected.body !== undefined && { body: expected.body }),
         });
+        if (expected.exactBody !== undefined) expect(response.body).toEqual(expected.exactBody);
+        if (expected.problem) {
+          expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+          if (expected.problem.detail !== undefined)
+            expect((response.body as { detail?: unknown }).detail).toMatch(expected.problem.detail);
+        }
         if (expected.newEvents)
           expect(newEvents).toEqual(
             expected.newEvents.map(({ streamId, events }) => ({

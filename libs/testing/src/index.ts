@@ -6,4 +6,3 @@ export * from './read-your-writes.js';
 export * from './disk-scan.js';
 export * from './http-spec.js';
 export * from './read-model-tables.js';
-export * from './api-specification.js';

@@ -1,72 +1,51 @@
 /** Adding a delegation over HTTP, in one process: given the mission's events, the answer and the new event. */
-import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import {
-  apiSpecification,
-  expectNewEvents,
-  expectNoNewEvents,
-  expectProblem,
-  expectResponse,
-} from '#testing';
-import { bearer, startStandalone, type World } from '../../../../test/e2e/harness.js';
-import { missionStreamId } from '../domain/mission.js';
-import { missionOpened } from '../mission.fixtures.js';
+import { describe, it } from '@jest/globals';
+import { appendedOne, missionStream, missionsOverHttp, openedMission } from '../over-http.spec-support.js';
 
 describe('add-delegation', () => {
-  let world: World;
-  let admin: string;
-  const spec = apiSpecification(() => world);
-
-  beforeAll(async () => {
-    world = await startStandalone();
-    admin = await world.asAdmin();
-  });
-  afterAll(() => world.close());
+  const { spec, admin } = missionsOverHttp();
 
   it('given an open mission, adds the delegation: DelegationJoined, the country upper-cased', async () => {
     const missionId = randomUUID();
     await spec
-      .given([missionStreamId(missionId), [missionOpened(missionId)]])
+      .given(openedMission(missionId))
       .when((http) =>
         http
           .post(`/api/v1/missions/${missionId}/delegations`)
-          .set(bearer(admin))
+          .set(admin())
           .send({ country: 'kz', headOfDelegation: 'Yerlan Nurlanovich' }),
       )
-      .then(
-        expectResponse(201, {
-          id: missionId,
-          streamVersion: '1',
-          eventIds: [expect.any(String)],
-          appended: true,
-        }),
-        expectNewEvents(missionStreamId(missionId), [
-          {
-            type: 'DelegationJoined',
-            data: { missionId, country: 'KZ', headOfDelegation: 'Yerlan Nurlanovich' },
-          },
-        ]),
-      );
+      .then({
+        status: 201,
+        exactBody: appendedOne(missionId, '1'),
+        newEvents: [
+          missionStream(missionId, [
+            {
+              type: 'DelegationJoined',
+              data: { missionId, country: 'KZ', headOfDelegation: 'Yerlan Nurlanovich' },
+            },
+          ]),
+        ],
+      });
   });
 
   it('given the delegation already there, refuses with 422 and appends nothing', async () => {
     const missionId = randomUUID();
     await spec
-      .given([
-        missionStreamId(missionId),
-        [
-          missionOpened(missionId),
-          { type: 'DelegationJoined', data: { missionId, country: 'KZ', headOfDelegation: 'Someone Else' } },
-        ],
-      ])
+      .given(
+        openedMission(missionId, {
+          type: 'DelegationJoined',
+          data: { missionId, country: 'KZ', headOfDelegation: 'Someone Else' },
+        }),
+      )
       .when((http) =>
         http
           .post(`/api/v1/missions/${missionId}/delegations`)
-          .set(bearer(admin))
+          .set(admin())
           .send({ country: 'KZ', headOfDelegation: 'Yerlan Nurlanovich' }),
       )
-      .then(expectProblem(422, /already in the mission/), expectNoNewEvents());
+      .then({ status: 422, problem: { detail: /already in the mission/ }, newEvents: [] });
   });
 
   it('given no mission, answers 404', async () => {
@@ -75,9 +54,9 @@ describe('add-delegation', () => {
       .when((http) =>
         http
           .post(`/api/v1/missions/${randomUUID()}/delegations`)
-          .set(bearer(admin))
+          .set(admin())
           .send({ country: 'KZ', headOfDelegation: 'Yerlan Nurlanovich' }),
       )
-      .then(expectProblem(404), expectNoNewEvents());
+      .then({ status: 404, problem: {}, newEvents: [] });
   });
 });

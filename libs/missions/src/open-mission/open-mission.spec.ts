@@ -1,8 +1,7 @@
 /** Opening a mission over HTTP, in one process: the answer and the event it appends. */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { apiSpecification, expectNoNewEvents, expectProblem, expectResponse } from '#testing';
-import { bearer, startStandalone, type World } from '../../../../test/e2e/harness.js';
+import { describe, expect, it } from '@jest/globals';
 import { missionStreamId } from '../domain/mission.js';
+import { missionsOverHttp } from '../over-http.spec-support.js';
 
 const kyrgyzMission = {
   name: 'International Election Observation Mission, Kyrgyz Republic 2023',
@@ -12,37 +11,37 @@ const kyrgyzMission = {
 };
 
 describe('open-mission', () => {
-  let world: World;
-  let admin: string;
-  const spec = apiSpecification(() => world);
-
-  beforeAll(async () => {
-    world = await startStandalone();
-    admin = await world.asAdmin();
-  });
-  afterAll(() => world.close());
+  const { spec, admin, store } = missionsOverHttp();
 
   it('opens the mission: 201 with its id, and MissionOpened as its stream begins', async () => {
-    const { response, newEvents } = await spec
+    const opened = {
+      type: 'MissionOpened',
+      data: {
+        ...kyrgyzMission,
+        missionId: expect.any(String),
+        hostCountry: 'KG',
+        openedBy: expect.any(String),
+      },
+    };
+    const response = await spec
       .given()
-      .when((http) => http.post('/api/v1/missions').set(bearer(admin)).send(kyrgyzMission))
-      .then(
-        expectResponse(201, {
+      .when((http) => http.post('/api/v1/missions').set(admin()).send(kyrgyzMission))
+      .then({
+        status: 201,
+        exactBody: {
           id: expect.any(String),
           streamVersion: '0',
           eventIds: [expect.any(String)],
           appended: true,
-        }),
-      );
-    const missionId = response.body.id as string;
-    expect(newEvents.map(({ streamId, type, data }) => ({ streamId, type, data }))).toEqual([
-      {
-        streamId: missionStreamId(missionId),
-        type: 'MissionOpened',
-        data: { ...kyrgyzMission, missionId, hostCountry: 'KG', openedBy: expect.any(String) },
-      },
+        },
+        newEvents: [{ streamId: expect.any(String), events: [opened] }],
+      });
+    const missionId = (response.body as { id: string }).id;
+    const events = await store().readStream(missionStreamId(missionId));
+    expect(events.map(({ type, data }) => ({ type, data }))).toEqual([
+      { ...opened, data: { ...opened.data, missionId } },
     ]);
-    expect(newEvents[0].metadata).toMatchObject({ missionId, actor: { role: 'admin' } });
+    expect(events[0]?.metadata).toMatchObject({ missionId, actor: { role: 'admin' } });
   });
 
   it('refuses an unknown election kind with 400, appending nothing', async () => {
@@ -51,9 +50,9 @@ describe('open-mission', () => {
       .when((http) =>
         http
           .post('/api/v1/missions')
-          .set(bearer(admin))
+          .set(admin())
           .send({ ...kyrgyzMission, election: { ...kyrgyzMission.election, kind: 'coronation' } }),
       )
-      .then(expectProblem(400, /election/), expectNoNewEvents());
+      .then({ status: 400, problem: { detail: /election/ }, newEvents: [] });
   });
 });
