@@ -11,7 +11,14 @@
  * their own topics and consumer groups; their gRPC services stay those of proto/observa/<context>/v1.
  */
 import { accreditation, missions, startOneProcessPlatform } from '#contracts';
-import { createTestDatabase, kafkaBrokers, testKafka, uniqueName, type TestDatabase } from '#testing';
+import {
+  createTestDatabase,
+  kafkaBrokers,
+  messagesUpToTheirEnds,
+  testKafka,
+  uniqueName,
+  type TestDatabase,
+} from '#testing';
 import { ENV, worldOn, type World } from './harness.js';
 
 export type DistributedOptions = {
@@ -21,43 +28,11 @@ export type DistributedOptions = {
 
 /** Every message value on `topics` up to their current ends, read by a throwaway consumer group. */
 const payloadsOn = async (topics: readonly string[]): Promise<string[]> => {
-  const kafka = await testKafka('observa-e2e-reader');
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map<string, bigint>();
-  try {
-    for (const topic of topics)
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-        if (BigInt(high) > 0n) ends.set(`${topic}:${partition}`, BigInt(high));
-  } finally {
-    await admin.disconnect();
-  }
-  const payloads: string[] = [];
-  if (ends.size === 0) return payloads;
-  const consumer = kafka.consumer({ groupId: uniqueName('observa-e2e-reader-') });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`topics not read to their ends within 30 s`)), 30_000);
-      void consumer
-        .run({
-          eachMessage: async ({ topic, partition, message }) => {
-            payloads.push(message.value?.toString('utf8') ?? '');
-            const key = `${topic}:${partition}`;
-            if (BigInt(message.offset) + 1n >= (ends.get(key) ?? 0n)) ends.delete(key);
-            if (ends.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return payloads;
+  const messages = await messagesUpToTheirEnds(await testKafka('observa-e2e-reader'), topics, {
+    reader: 'observa-e2e-reader',
+    withinMs: 30_000,
+  });
+  return messages.map((message) => message.value?.toString('utf8') ?? '');
 };
 
 /** Leaves the shared broker as it was (best effort: a broker may refuse deletions). */

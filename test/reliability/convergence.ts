@@ -8,6 +8,7 @@
  */
 import kafkajs from 'kafkajs';
 import pg from 'pg';
+import { messagesUpToTheirEnds } from '../../libs/testing/src/kafka.js';
 import type { Ledger, WriteKind } from './ledger.js';
 
 export type ViewCount = {
@@ -150,47 +151,15 @@ export const publishedEventIds = async (
     brokers: [...brokers],
     logLevel: kafkajs.logLevel.NOTHING,
   });
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map<string, bigint>();
-  try {
-    const existing = new Set(await admin.listTopics());
-    for (const topic of topics.filter((t) => existing.has(t)))
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-        if (BigInt(high) > 0n) ends.set(`${topic}:${partition}`, BigInt(high));
-  } finally {
-    await admin.disconnect();
-  }
-  const ids: string[] = [];
-  if (ends.size === 0) return ids;
-  const consumer = kafka.consumer({ groupId: `observa-reliability-reader-${Date.now()}-${Math.random()}` });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({
-      topics: [...new Set([...ends.keys()].map((k) => k.split(':')[0]))],
-      fromBeginning: true,
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('topics not read to their ends within 60 s')), 60_000);
-      void consumer
-        .run({
-          eachMessage: async ({ topic, partition, message }) => {
-            const id = message.headers?.eventId;
-            if (id) ids.push(id.toString());
-            const key = `${topic}:${partition}`;
-            if (BigInt(message.offset) + 1n >= (ends.get(key) ?? 0n)) ends.delete(key);
-            if (ends.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return ids;
+  const messages = await messagesUpToTheirEnds(kafka, topics, {
+    reader: 'observa-reliability-reader',
+    withinMs: 60_000,
+    skipMissingTopics: true,
+  });
+  return messages.flatMap((message) => {
+    const id = message.headers?.eventId;
+    return id ? [id.toString()] : [];
+  });
 };
 
 export type Convergence = {

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { messageOf } from '#event-sourcing';
 import { awaitConvergence, viewsOf, type ViewCount } from './convergence.js';
 import { FAULTS, type FaultName, type FaultScene } from './faults.js';
 import { Ledger } from './ledger.js';
@@ -153,11 +154,7 @@ export const runTrial = async (
   try {
     await load.stop();
   } catch (error) {
-    clientErrors.push(
-      ...((error as AggregateError).errors ?? [error]).map((e: unknown) =>
-        e instanceof Error ? e.message : String(e),
-      ),
-    );
+    clientErrors.push(...((error as AggregateError).errors ?? [error]).map((e: unknown) => messageOf(e)));
   }
   const loadMs = Date.now() - started;
   session.log(

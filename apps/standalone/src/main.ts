@@ -1,5 +1,6 @@
 /** `npm start`: the whole platform in one process, on the embedded event store unless DATABASE_URL says otherwise. */
 import { Logger } from '@nestjs/common';
+import { messageOf } from '#event-sourcing';
 import {
   createHttpApp,
   loadConfigOrExit,
@@ -22,6 +23,6 @@ try {
   );
 } catch (error) {
   // A failure inside a module comes with its stack in the line Nest logged just before.
-  logger.fatal(`Observa could not start: ${error instanceof Error ? error.message : String(error)}`);
+  logger.fatal(`Observa could not start: ${messageOf(error)}`);
   process.exit(1);
 }

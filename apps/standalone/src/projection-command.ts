@@ -4,6 +4,7 @@
  * them. Run them while the platform is stopped (the embedded store is one process's).
  */
 import { NestFactory } from '@nestjs/core';
+import { messageOf } from '#event-sourcing';
 import { loadConfigOrExit, ProjectionHost } from '#platform';
 import { AppModule } from './app.module.js';
 
@@ -21,7 +22,7 @@ export const runProjectionCommand = async (
   try {
     exitCode = await work(app.get(ProjectionHost));
   } catch (error) {
-    console.error(`${command} failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`${command} failed: ${messageOf(error)}`);
     exitCode = 1;
   } finally {
     await app.close();

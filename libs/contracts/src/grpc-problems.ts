@@ -18,15 +18,7 @@ import {
 } from '@nestjs/common';
 import { Metadata, status as Code } from '@grpc/grpc-js';
 import { Observable, throwError } from 'rxjs';
-import {
-  DomainRuleBroken,
-  Forbidden,
-  IdempotencyMismatch,
-  InvalidEvent,
-  NotFound,
-  VersionConflict,
-} from '#event-sourcing';
-import { runWithCorrelationId, ValidationFailed } from '#platform';
+import { DOMAIN_ERRORS, runWithCorrelationId, ValidationFailed, type DomainErrorName } from '#platform';
 import { Problem, ProblemKind } from '#proto/observa/common/v1/calls';
 import { Status } from '#proto/google/rpc/status';
 
@@ -40,6 +32,23 @@ type Named = {
   readonly rebuild: (problem: Problem) => Error;
 };
 
+/** How each of the domain's named errors (DOMAIN_ERRORS) goes over gRPC: its Problem kind and status code. */
+const OVER_GRPC: { readonly [name in DomainErrorName]: { readonly kind: ProblemKind; readonly code: Code } } =
+  {
+    'version-conflict': { kind: ProblemKind.PROBLEM_KIND_VERSION_CONFLICT, code: Code.ABORTED },
+    'idempotency-mismatch': {
+      kind: ProblemKind.PROBLEM_KIND_IDEMPOTENCY_MISMATCH,
+      code: Code.ALREADY_EXISTS,
+    },
+    'domain-rule-broken': {
+      kind: ProblemKind.PROBLEM_KIND_DOMAIN_RULE_BROKEN,
+      code: Code.FAILED_PRECONDITION,
+    },
+    'not-found': { kind: ProblemKind.PROBLEM_KIND_NOT_FOUND, code: Code.NOT_FOUND },
+    forbidden: { kind: ProblemKind.PROBLEM_KIND_FORBIDDEN, code: Code.PERMISSION_DENIED },
+    'invalid-event': { kind: ProblemKind.PROBLEM_KIND_INVALID_EVENT, code: Code.INVALID_ARGUMENT },
+  };
+
 /** Each named error, its Problem kind and its gRPC status code; the first that matches wins. */
 const NAMED: readonly Named[] = [
   {
@@ -49,46 +58,11 @@ const NAMED: readonly Named[] = [
     rebuild: (problem) =>
       new ValidationFailed(problem.errors.map(({ field, message }) => ({ field, message }))),
   },
-  {
-    kind: ProblemKind.PROBLEM_KIND_NOT_FOUND,
-    code: Code.NOT_FOUND,
-    is: (error) => error instanceof NotFound,
-    rebuild: (problem) => new NotFound(problem.detail),
-  },
-  {
-    kind: ProblemKind.PROBLEM_KIND_DOMAIN_RULE_BROKEN,
-    code: Code.FAILED_PRECONDITION,
-    is: (error) => error instanceof DomainRuleBroken,
-    rebuild: (problem) => new DomainRuleBroken(problem.detail),
-  },
-  {
-    kind: ProblemKind.PROBLEM_KIND_VERSION_CONFLICT,
-    code: Code.ABORTED,
-    is: (error) => error instanceof VersionConflict,
-    rebuild: (problem) =>
-      Object.assign(Object.create(VersionConflict.prototype) as VersionConflict, {
-        name: 'VersionConflict',
-        message: problem.detail,
-      }),
-  },
-  {
-    kind: ProblemKind.PROBLEM_KIND_IDEMPOTENCY_MISMATCH,
-    code: Code.ALREADY_EXISTS,
-    is: (error) => error instanceof IdempotencyMismatch,
-    rebuild: (problem) => new IdempotencyMismatch(problem.detail),
-  },
-  {
-    kind: ProblemKind.PROBLEM_KIND_FORBIDDEN,
-    code: Code.PERMISSION_DENIED,
-    is: (error) => error instanceof Forbidden,
-    rebuild: (problem) => new Forbidden(problem.detail),
-  },
-  {
-    kind: ProblemKind.PROBLEM_KIND_INVALID_EVENT,
-    code: Code.INVALID_ARGUMENT,
-    is: (error) => error instanceof InvalidEvent,
-    rebuild: (problem) => new InvalidEvent(problem.detail),
-  },
+  ...DOMAIN_ERRORS.map(({ type, name, again }) => ({
+    ...OVER_GRPC[name],
+    is: (error: unknown) => error instanceof type,
+    rebuild: (problem: Problem) => again(problem.detail),
+  })),
 ];
 
 /** What grpc-js sends for an error a handler throws: a status code, its text, and trailers. */

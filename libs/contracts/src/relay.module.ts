@@ -21,7 +21,7 @@ import {
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { Backoff, EVENT_STORE, pause, type EventStore } from '#event-sourcing';
+import { Backoff, EVENT_STORE, messageOf, pause, type EventStore } from '#event-sourcing';
 import { CheckpointMoved } from '#event-sourcing/projections';
 import { PublishedEventsLost, Relay, type TopicRouting } from '#messaging';
 import { HealthParts, Metrics, type PartHealth } from '#platform';
@@ -40,8 +40,6 @@ export type RelayHostOptions = {
 
 const RELAY = Symbol('Relay');
 const OPTIONS = Symbol('RelayHostOptions');
-
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 @Injectable()
 export class RelayHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -98,11 +96,11 @@ export class RelayHost implements OnApplicationBootstrap, BeforeApplicationShutd
         this.relayState = {
           part: 'relay',
           status: 'degraded',
-          reason: `publishing failed, trying again: ${reasonOf(error)}`,
+          reason: `publishing failed, trying again: ${messageOf(error)}`,
         };
         const delayMs = backoff.next();
         this.logger.warn(
-          `relay ${this.options.name} failed; resuming from its checkpoint in ${delayMs} ms: ${reasonOf(error)}`,
+          `relay ${this.options.name} failed; resuming from its checkpoint in ${delayMs} ms: ${messageOf(error)}`,
         );
         await this.relay.close().catch(() => undefined);
         await pause(delayMs, signal);
@@ -134,7 +132,7 @@ export class RelayHost implements OnApplicationBootstrap, BeforeApplicationShutd
         this.brokerState = {
           part: 'broker',
           status: 'degraded',
-          reason: `the Kafka broker does not answer: ${reasonOf(error)}`,
+          reason: `the Kafka broker does not answer: ${messageOf(error)}`,
         };
       }
     }

@@ -1,5 +1,6 @@
 /** The bootstrap of the distributed apps (apps/gateway, apps/<context>): configuration, start, logs, shutdown. */
 import { Logger } from '@nestjs/common';
+import { messageOf } from '#event-sourcing';
 import { ConfigInvalid, grpcUrlOf, loadConfigOrExit, localUrl } from '#platform';
 import {
   CONTEXT_MISSING_EXIT_CODE,
@@ -16,7 +17,7 @@ import { grpcUrlVariableOf } from './grpc-urls.js';
 const exitOn = (logger: Logger, what: string, error: unknown): never => {
   if (error instanceof ConfigInvalid)
     for (const problem of error.problems) process.stderr.write(`${problem}\n`);
-  else logger.fatal(`${what} could not start: ${error instanceof Error ? error.message : String(error)}`);
+  else logger.fatal(`${what} could not start: ${messageOf(error)}`);
   process.exit(1);
 };
 

@@ -1,6 +1,7 @@
 export * from './envelope.js';
 export * from './event-codec.js';
 export * from './errors.js';
+export * from './error-message.js';
 export * from './event-store.js';
 export * from './hash-chain.js';
 export * from './new-event.js';

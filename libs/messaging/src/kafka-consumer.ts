@@ -22,7 +22,7 @@
  */
 import type { Admin, Consumer, ConsumerConfig, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { Backoff, categoryOf, decodeEvent, Upcasters, type RecordedEvent } from '#event-sourcing';
+import { Backoff, categoryOf, decodeEvent, messageOf, Upcasters, type RecordedEvent } from '#event-sourcing';
 import {
   createDeadLettersTable,
   describeFailure,
@@ -61,7 +61,11 @@ export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
 type Delivery = { readonly topic: string; readonly partition: number; readonly message: KafkaMessage };
 
 /** Consecutive messages of one partition, applied together. */
-type Batch = { readonly topic: string; readonly partition: number; readonly messages: readonly KafkaMessage[] };
+type Batch = {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly KafkaMessage[];
+};
 
 /** Why kafkajs stopped a consumer, as its CRASH event reports it. */
 type Crash = { readonly payload: { readonly error: Error } };
@@ -305,7 +309,7 @@ class KafkaFeed {
         this.state = {
           ...this.state,
           status: 'degraded',
-          reason: `consuming failed, trying again: ${describe(error)}`,
+          reason: `consuming failed, trying again: ${messageOf(error)}`,
         };
         this.options.onError?.(error, this.projection);
         await backoff.wait(signal);
@@ -364,8 +368,6 @@ class KafkaFeed {
     }
   }
 }
-
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 const commit = (consumer: Consumer, topic: string, partition: number, message: KafkaMessage): Promise<void> =>
   consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);

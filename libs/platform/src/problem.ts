@@ -3,13 +3,7 @@
  * once; anything unknown is a 500 that says nothing of the internals and is logged in full.
  */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import {
-  Catch,
-  HttpException,
-  Logger,
-  type ArgumentsHost,
-  type ExceptionFilter,
-} from '@nestjs/common';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import {
   DomainRuleBroken,
   Forbidden,
@@ -52,17 +46,71 @@ export class ServiceUnavailable extends HttpException {
 
 type ErrorClass = new (...args: never[]) => Error;
 
-const DOMAIN_ERRORS: readonly (readonly [ErrorClass, number, string, string])[] = [
-  [VersionConflict, 409, 'version-conflict', 'Version conflict'],
-  [IdempotencyMismatch, 409, 'idempotency-mismatch', 'Idempotency mismatch'],
-  [DomainRuleBroken, 422, 'domain-rule-broken', 'Domain rule broken'],
-  [NotFound, 404, 'not-found', 'Not found'],
-  [Forbidden, 403, 'forbidden', 'Forbidden'],
-  [InvalidEvent, 400, 'invalid-event', 'Invalid event'],
-];
+export type DomainError = {
+  readonly type: ErrorClass;
+  readonly status: number;
+  /** Its problem type is `urn:observa:problem:<name>`; transports name it by this too. */
+  readonly name: string;
+  readonly title: string;
+  /** The same error again from its detail, as a gateway throws what a context's process threw. */
+  readonly again: (detail: string) => Error;
+};
+
+/** The domain's named errors, once: each with its HTTP status and problem type. */
+export const DOMAIN_ERRORS = [
+  {
+    type: VersionConflict,
+    status: 409,
+    name: 'version-conflict',
+    title: 'Version conflict',
+    // Its constructor makes the message from the stream and versions; across a boundary only the message is left.
+    again: (detail) =>
+      Object.assign(Object.create(VersionConflict.prototype) as VersionConflict, {
+        name: 'VersionConflict',
+        message: detail,
+      }),
+  },
+  {
+    type: IdempotencyMismatch,
+    status: 409,
+    name: 'idempotency-mismatch',
+    title: 'Idempotency mismatch',
+    again: (detail) => new IdempotencyMismatch(detail),
+  },
+  {
+    type: DomainRuleBroken,
+    status: 422,
+    name: 'domain-rule-broken',
+    title: 'Domain rule broken',
+    again: (detail) => new DomainRuleBroken(detail),
+  },
+  {
+    type: NotFound,
+    status: 404,
+    name: 'not-found',
+    title: 'Not found',
+    again: (detail) => new NotFound(detail),
+  },
+  {
+    type: Forbidden,
+    status: 403,
+    name: 'forbidden',
+    title: 'Forbidden',
+    again: (detail) => new Forbidden(detail),
+  },
+  {
+    type: InvalidEvent,
+    status: 400,
+    name: 'invalid-event',
+    title: 'Invalid event',
+    again: (detail) => new InvalidEvent(detail),
+  },
+] as const satisfies readonly DomainError[];
+
+export type DomainErrorName = (typeof DOMAIN_ERRORS)[number]['name'];
 
 /** The domain's named errors, once: what crosses a process boundary by name is what maps to a status here. */
-export const DOMAIN_ERROR_CLASSES: readonly ErrorClass[] = DOMAIN_ERRORS.map(([type]) => type);
+export const DOMAIN_ERROR_CLASSES: readonly ErrorClass[] = DOMAIN_ERRORS.map(({ type }) => type);
 
 const plainProblem = (status: number, detail?: string): ProblemDetails => ({
   type: 'about:blank',
@@ -132,8 +180,8 @@ export const problemFor = (
     const problem = httpProblem(error);
     return { problem, serverFault: problem.status >= 500 };
   }
-  for (const [kind, status, name, title] of DOMAIN_ERRORS)
-    if (error instanceof kind)
+  for (const { type, status, name, title } of DOMAIN_ERRORS)
+    if (error instanceof type)
       return {
         problem: { type: problemType(name), title, status, detail: error.message },
         serverFault: false,

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import kafkajs, { type Kafka } from 'kafkajs';
+import kafkajs, { type Kafka, type KafkaMessage } from 'kafkajs';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -71,6 +71,69 @@ export const testKafka = async (clientId = 'observa-test'): Promise<Kafka> =>
  * `prefix` then 8 hex digits, no dash, so it is also a valid category.
  */
 export const uniqueName = (prefix: string): string => `${prefix}${randomBytes(4).toString('hex')}`;
+
+export type ReadToEndsOptions = {
+  /** Names the throwaway consumer group (`<reader>-<random>`). */
+  readonly reader: string;
+  /** Rejects when the topics are not read to their ends within this time. */
+  readonly withinMs: number;
+  /** Skips topics the broker does not have (by default they fail the read). */
+  readonly skipMissingTopics?: boolean;
+};
+
+/**
+ * Every message on `topics` up to their ends as they are when it starts, read from the beginning by
+ * a throwaway consumer group: what a consumer would see of what was published so far.
+ */
+export const messagesUpToTheirEnds = async (
+  kafka: Kafka,
+  topics: readonly string[],
+  { reader, withinMs, skipMissingTopics = false }: ReadToEndsOptions,
+): Promise<KafkaMessage[]> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<string, bigint>();
+  try {
+    const existing = skipMissingTopics ? new Set(await admin.listTopics()) : undefined;
+    for (const topic of topics.filter((t) => existing?.has(t) ?? true))
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+        if (BigInt(high) > 0n) ends.set(`${topic}:${partition}`, BigInt(high));
+  } finally {
+    await admin.disconnect();
+  }
+  const messages: KafkaMessage[] = [];
+  if (ends.size === 0) return messages;
+  const consumer = kafka.consumer({ groupId: uniqueName(`${reader}-`) });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({
+      topics: [...new Set([...ends.keys()].map((key) => key.slice(0, key.lastIndexOf(':'))))],
+      fromBeginning: true,
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`topics not read to their ends within ${withinMs / 1000} s`)),
+        withinMs,
+      );
+      void consumer
+        .run({
+          eachMessage: async ({ topic, partition, message }) => {
+            messages.push(message);
+            const key = `${topic}:${partition}`;
+            if (BigInt(message.offset) + 1n >= (ends.get(key) ?? 0n)) ends.delete(key);
+            if (ends.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+};
 
 /**
  * A broker of the test's own, to stop, wipe and start again: deploy/kafka/kafka.sh on

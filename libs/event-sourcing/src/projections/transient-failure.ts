@@ -3,6 +3,7 @@
  * one that will happen again with the same event. Only the second kind parks an event: parking an
  * event because the connection dropped would put a good event aside for nothing.
  */
+import { messageOf } from '../error-message.js';
 import { storableCopyOf } from '../storable-json.js';
 
 /**
@@ -48,7 +49,7 @@ export const describeFailure = (error: unknown): string => {
   const name = typeof failure.name === 'string' ? failure.name : 'Error';
   const code =
     typeof failure.code === 'string' && /^[0-9A-Z]{5}$/.test(failure.code) ? ` [${failure.code}]` : '';
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   // Cut first, then clean: a cut through a surrogate pair leaves a lone half, which cleaning replaces.
   return storableCopyOf(`${name}${code}: ${message}`.slice(0, 4000));
 };
