@@ -4,6 +4,7 @@
  * the declaration without the event, fails `npm run typecheck`. Every event type is declared, and each
  * event's data has exactly the fields of its published message, with values the message accepts.
  */
+import type { Holds, Matches, Same } from '#published/conformance';
 import type * as published from '#published/missions';
 import type {
   DelegationJoined,
@@ -16,26 +17,13 @@ import type {
   StaffRoleWithdrawn,
 } from './mission.js';
 
-/** A compile-time assertion: it compiles only when its argument is `true`. */
-type Holds<Check extends true> = Check;
-
-/** The same union on both sides; otherwise what one side lacks. */
-type Same<Ours, Declared> = [Ours] extends [Declared]
-  ? [Declared] extends [Ours]
-    ? true
-    : { declaredButNotWritten: Exclude<Declared, Ours> }
-  : { writtenButNotDeclared: Exclude<Ours, Declared> };
-
-/** Exactly the declared fields, each holding what the declaration accepts; otherwise what differs. */
-type Matches<Data, Message> = [Data] extends [Message]
-  ? Same<keyof Data, keyof Message>
-  : { notAMessageOfItsType: Data };
-
 export type EveryEventTypeIsDeclared = Holds<Same<MissionEvent['type'], published.MissionEventType>>;
 export type MissionOpenedMatches = Holds<Matches<MissionOpened['data'], published.MissionOpened>>;
 export type ElectionMatches = Holds<Matches<Election, published.Election>>;
 export type DelegationJoinedMatches = Holds<Matches<DelegationJoined['data'], published.DelegationJoined>>;
 export type DelegationLeftMatches = Holds<Matches<DelegationLeft['data'], published.DelegationLeft>>;
 export type StaffRoleGrantedMatches = Holds<Matches<StaffRoleGranted['data'], published.StaffRoleGranted>>;
-export type StaffRoleWithdrawnMatches = Holds<Matches<StaffRoleWithdrawn['data'], published.StaffRoleWithdrawn>>;
+export type StaffRoleWithdrawnMatches = Holds<
+  Matches<StaffRoleWithdrawn['data'], published.StaffRoleWithdrawn>
+>;
 export type MissionClosedMatches = Holds<Matches<MissionClosed['data'], published.MissionClosed>>;
