@@ -18,6 +18,7 @@ export default {
     '^#(event-sourcing|eventstore-postgres|eventstore-eventstoredb|messaging|testing|platform|missions|auth|accreditation|contracts)$': '<rootDir>/libs/$1/src/index.ts',
     '^#event-sourcing/projections$': '<rootDir>/libs/event-sourcing/src/projections/index.ts',
     '^#proto/(.*)$': '<rootDir>/libs/contracts/src/generated/$1.ts',
+    '^#published/(.*)$': '<rootDir>/libs/contracts/src/published/$1.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],

@@ -1,13 +1,15 @@
 /**
  * Who holds which role in which mission, as the missions context says it (StaffRoleGranted and
- * StaffRoleWithdrawn on `mission` streams): the guard's MissionMembership. Identity keeps its own view
- * of these facts instead of asking the missions context, so the two never call each other.
+ * StaffRoleWithdrawn on `mission` streams, as it publishes them: `#published/missions`): the guard's
+ * MissionMembership. Identity keeps its own view of these facts instead of asking the missions context,
+ * so the two never call each other.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Entity, PrimaryColumn, type DataSource, type EntityManager } from 'typeorm';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '#event-sourcing';
 import type { Projection } from '#event-sourcing/projections';
+import { MISSION_CATEGORY, type StaffRoleGranted, type StaffRoleWithdrawn } from '#published/missions';
 import type { MissionRole, RolesByMission } from '../domain/roles.js';
 import type { MissionMembership } from '../mission-membership.js';
 
@@ -18,19 +20,13 @@ export class MissionRoleHeld {
   @PrimaryColumn('text') role!: MissionRole;
 }
 
-/** The part of the missions context's events this view reads (its published shape, not its code). */
-type StaffRoleChange = {
-  readonly type: 'StaffRoleGranted' | 'StaffRoleWithdrawn';
-  readonly data: { readonly missionId: string; readonly userId: string; readonly role: MissionRole };
-};
-
 export const missionRolesProjection: Projection = {
   name: 'auth-mission-roles',
-  categories: ['mission'],
+  categories: [MISSION_CATEGORY],
   entities: [MissionRoleHeld],
   async apply(event: RecordedEvent, tx: EntityManager) {
     if (event.type !== 'StaffRoleGranted' && event.type !== 'StaffRoleWithdrawn') return;
-    const { missionId, userId, role } = (event as unknown as StaffRoleChange).data;
+    const { missionId, userId, role } = event.data as unknown as StaffRoleGranted | StaffRoleWithdrawn;
     if (event.type === 'StaffRoleGranted')
       await tx
         .createQueryBuilder()
@@ -56,11 +52,11 @@ export class ProjectedMissionMembership implements MissionMembership {
 
   /**
    * Asked of the store, not of a view: a mission opened a moment ago exists at once (its stream's
-   * first event is MissionOpened, the missions context's published naming `mission-<id>`).
+   * first event is MissionOpened, on the missions context's published stream `mission-<id>`).
    */
   async exists(missionId: string): Promise<boolean> {
     if (this.known.has(missionId)) return true;
-    const [first] = await this.store.readStream(`mission-${missionId}`, { maxCount: 1 });
+    const [first] = await this.store.readStream(`${MISSION_CATEGORY}-${missionId}`, { maxCount: 1 });
     if (first === undefined) return false;
     this.known.add(missionId);
     return true;

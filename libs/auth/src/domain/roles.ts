@@ -1,14 +1,9 @@
 /** Who may touch a mission: roles are per mission, plus one platform-wide administrator role. */
+import { STAFF_ROLES, type StaffRole } from '#published/missions';
 
-export const MISSION_ROLES = [
-  'secretariat',
-  'team_lead',
-  'observer',
-  'analyst',
-  'head_of_mission',
-  'auditor',
-] as const;
-export type MissionRole = (typeof MISSION_ROLES)[number];
+/** The roles the missions context grants: its published language, declared once there. */
+export const MISSION_ROLES = STAFF_ROLES;
+export type MissionRole = StaffRole;
 
 export const PLATFORM_ROLES = ['admin'] as const;
 export type PlatformRole = (typeof PLATFORM_ROLES)[number];

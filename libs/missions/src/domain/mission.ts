@@ -1,18 +1,12 @@
 /** The facts of a mission: what was opened for which election, who joined, who holds which role, when it closed. */
 
+import { STAFF_ROLES, type StaffRole } from '#published/missions';
+
 export const ELECTION_KINDS = ['parliamentary', 'presidential', 'local', 'referendum', 'other'] as const;
 export type ElectionKind = (typeof ELECTION_KINDS)[number];
 
-/** The roles a member of a mission's staff can hold. A person may hold several. */
-export const STAFF_ROLES = [
-  'secretariat',
-  'team_lead',
-  'observer',
-  'analyst',
-  'head_of_mission',
-  'auditor',
-] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
+/** The roles a member of a mission's staff can hold (a person may hold several): published language, declared once. */
+export { STAFF_ROLES, type StaffRole };
 
 export type Election = {
   readonly kind: ElectionKind;
