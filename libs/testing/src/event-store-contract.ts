@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readYourWrites } from './read-your-writes.js';
 import {
   findChainBreak,
   IdempotencyMismatch,
@@ -237,15 +238,18 @@ export const eventStoreContract = (adapter: string, factory: StoreFactory): void
     });
 
     describe('reading $all', () => {
+      // $all shows an append once every older transaction on the server has ended (another session's,
+      // another database's): these appends return once readers of $all see them.
+      const visibly = () => readYourWrites(store);
       it('returns events in commit order, after a position, filtered by category', async () => {
         const mine = category();
         const other = category();
         const a = streamIn(mine);
         const b = streamIn(mine);
-        await store.appendToStream(a, events(2), 'no_stream');
-        await store.appendToStream(streamIn(other), events(1), 'no_stream');
-        await store.appendToStream(b, events(1), 'no_stream');
-        await store.appendToStream(a, events(1), 1n);
+        await visibly().appendToStream(a, events(2), 'no_stream');
+        await visibly().appendToStream(streamIn(other), events(1), 'no_stream');
+        await visibly().appendToStream(b, events(1), 'no_stream');
+        await visibly().appendToStream(a, events(1), 1n);
         const all = await store.readAll({ categories: [mine], maxCount: 100 });
         expect(all.map((e) => [e.streamId, e.streamVersion])).toEqual([
           [a, 0n],
@@ -263,9 +267,9 @@ export const eventStoreContract = (adapter: string, factory: StoreFactory): void
 
       it('counts what a reader would read between two positions, by category, up to a limit', async () => {
         const mine = category();
-        await store.appendToStream(streamIn(mine), events(3), 'no_stream');
-        await store.appendToStream(streamIn(category()), events(2), 'no_stream');
-        await store.appendToStream(streamIn(mine), events(2), 'no_stream');
+        await visibly().appendToStream(streamIn(mine), events(3), 'no_stream');
+        await visibly().appendToStream(streamIn(category()), events(2), 'no_stream');
+        await visibly().appendToStream(streamIn(mine), events(2), 'no_stream');
         const all = await store.readAll({ categories: [mine] });
         expect(await store.countEvents({ categories: [mine] })).toBe(5);
         expect(await store.countEvents({ categories: [mine], after: all[0].globalPosition })).toBe(4);
