@@ -30,10 +30,10 @@ import { anna, applicant, kyrgyzCall, missionId } from './domain/application.exa
 import { kazakhstan2020ObserverDocuments, kyrgyzstan2023LtoCall } from './domain/rule-sets.js';
 import { ACCREDITATION_CLOCK } from './clock.js';
 import { AccreditationModule } from './accreditation.module.js';
+import { ACCREDITATION, type Accreditation } from './accreditation.contract.js';
 import { badgeDecider, BadgeNumberTaken } from './domain/badge.js';
 import { InvalidRuleSet } from './index.js';
 import {
-  GrantAccreditationCommand,
   ImportApplications,
   PublishRuleSet,
   ScreenApplication,
@@ -65,6 +65,16 @@ const context = (commandId = `command-${++commands}`): CommandContext => ({
   correlationId: 'spec',
 });
 
+/** The same, as an rpc carries it. */
+const commandContext = (commandId = `command-${++commands}`) => ({
+  commandId,
+  missionId,
+  actor: { userId: 'user-secretariat', role: 'secretariat' },
+  correlationId: 'spec',
+  causationId: commandId,
+  occurredAt: clock.toISOString(),
+});
+
 const eventually = async <T>(check: () => Promise<T>): Promise<T> => {
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -80,6 +90,7 @@ const eventually = async <T>(check: () => Promise<T>): Promise<T> => {
 describe('accreditation module (PGlite, buses)', () => {
   let moduleRef: TestingModule;
   let bus: CommandBus;
+  let accreditation: Accreditation;
   let queries: QueryBus;
   let store: EventStore;
 
@@ -107,12 +118,14 @@ describe('accreditation module (PGlite, buses)', () => {
     await step(applicationId, { type: 'RequestAccreditation', hostBody: 'CEC of the Kyrgyz Republic' });
   };
   const grant = (applicationId: string, badgeNumber: string, validTo = '2023-12-15T00:00:00Z') =>
-    bus.execute(
-      new GrantAccreditationCommand(
-        { missionId, applicationId, badgeNumber, validFrom: '2023-11-01T00:00:00Z', validTo, conditions: [] },
-        context(),
-      ),
-    );
+    accreditation.grantAccreditation({
+      context: commandContext(),
+      applicationId,
+      badgeNumber,
+      validFrom: '2023-11-01T00:00:00Z',
+      validTo,
+      conditions: [],
+    });
 
   beforeAll(async () => {
     const config = loadConfig({ OBSERVA_DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });
@@ -131,6 +144,7 @@ describe('accreditation module (PGlite, buses)', () => {
       .compile();
     await moduleRef.init();
     bus = moduleRef.get(CommandBus);
+    accreditation = moduleRef.get(ACCREDITATION);
     queries = moduleRef.get(QueryBus);
     store = moduleRef.get(EVENT_STORE);
     await bus.execute(new PublishRuleSet({ missionId, ruleSet: kyrgyzCall }, context()));

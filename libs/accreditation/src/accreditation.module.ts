@@ -23,11 +23,12 @@ import {
   RuleSetRow,
 } from './applications-view/applications.projection.js';
 import { GetApplicationHandler, ListApplicationsHandler } from './applications-view/queries.js';
+import { ACCREDITATION } from './accreditation.contract.js';
+import { AccreditationService } from './accreditation.service.js';
 import { ACCREDITATION_CLOCK } from './clock.js';
 import { ErasePersonRoute } from './erase-person/erase-person.http.js';
 import { ErasePersonHandler } from './erase-person/erase-person.transport.js';
 import { GrantAccreditationRoute } from './grant-accreditation/grant-accreditation.http.js';
-import { GrantAccreditationHandler } from './grant-accreditation/grant-accreditation.transport.js';
 import { ImportApplicationsRoute } from './imports/import-applications.http.js';
 import { ImportApplicationsHandler } from './imports/import-applications.transport.js';
 import { ImportJobRunner } from './imports/import-job-runner.js';
@@ -95,13 +96,13 @@ import { TakeApplicationStepHandler } from './take-application-step/take-applica
       },
     },
     ImportJobRunner,
+    { provide: ACCREDITATION, useClass: AccreditationService },
     // Transport adapters (CommandBus and QueryBus), replaced by the interface generated from proto/.
     PublishRuleSetHandler,
     SubmitApplicationHandler,
     ImportApplicationsHandler,
     ScreenApplicationHandler,
     TakeApplicationStepHandler,
-    GrantAccreditationHandler,
     ErasePersonHandler,
     ListApplicationsHandler,
     GetApplicationHandler,
@@ -110,7 +111,8 @@ import { TakeApplicationStepHandler } from './take-application-step/take-applica
     ListRuleSetsHandler,
     GetImportJobHandler,
   ],
-  exports: [PERSONAL_DATA_VAULT],
+  // The accreditation process's gRPC controller (AccreditationService) needs what the use cases need.
+  exports: [ACCREDITATION, PERSONAL_DATA_VAULT, ACCREDITATION_CLOCK, ImportJobs, ImportJobRunner, ReadModelTables],
 })
 export class AccreditationModule implements OnModuleInit {
   constructor(private readonly projections: ProjectionHost) {}

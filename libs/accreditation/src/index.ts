@@ -51,7 +51,6 @@ export { PublishRuleSet } from './publish-rule-set/publish-rule-set.transport.js
 export { SubmitApplicationCommand } from './submit-application/submit-application.transport.js';
 export { ScreenApplication } from './screen-application/screen-application.transport.js';
 export { TakeApplicationStep } from './take-application-step/take-application-step.transport.js';
-export { GrantAccreditationCommand } from './grant-accreditation/grant-accreditation.transport.js';
 export { ErasePersonCommand } from './erase-person/erase-person.transport.js';
 export { ImportApplications } from './imports/import-applications.transport.js';
 export {
@@ -72,6 +71,8 @@ export type {
 } from './imports/import-applications.js';
 export { plainContext, type WriteResult } from './write-result.js';
 export { AccreditationModule } from './accreditation.module.js';
+export { ACCREDITATION, type Accreditation } from './accreditation.contract.js';
+export { AccreditationService, accreditationService } from './accreditation.service.js';
 export { ACCREDITATION_CLOCK, type Clock } from './clock.js';
 export { applicationIdFor, personIdFor, applicationStream } from './identities.js';
 export {

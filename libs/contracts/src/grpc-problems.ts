@@ -9,6 +9,7 @@
  */
 import {
   Catch,
+  ConflictException,
   Logger,
   type ArgumentsHost,
   type CallHandler,
@@ -88,6 +89,12 @@ const NAMED: readonly Named[] = [
     code: Code.INVALID_ARGUMENT,
     is: (error) => error instanceof InvalidEvent,
     rebuild: (problem) => new InvalidEvent(problem.detail),
+  },
+  {
+    kind: ProblemKind.PROBLEM_KIND_CONFLICT,
+    code: Code.ALREADY_EXISTS,
+    is: (error) => error instanceof ConflictException,
+    rebuild: (problem) => new ConflictException(problem.detail),
   },
 ];
 

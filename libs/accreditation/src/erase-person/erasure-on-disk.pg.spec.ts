@@ -36,9 +36,9 @@ import { applicant, kyrgyzCall } from '../domain/application.examples.js';
 import type { PersonalData } from '../domain/application.js';
 import { ACCREDITATION_CLOCK } from '../clock.js';
 import { AccreditationModule } from '../accreditation.module.js';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import {
   ErasePersonCommand,
-  GrantAccreditationCommand,
   PublishRuleSet,
   ScreenApplication,
   SubmitApplicationCommand,
@@ -57,6 +57,12 @@ const context = () => ({
   actor: { userId: 'user-secretariat', role: 'secretariat' },
   correlationId: 'erasure-on-disk',
 });
+
+/** The same, as an rpc carries it. */
+const commandContext = () => {
+  const { commandId, ...rest } = context();
+  return { ...rest, commandId, causationId: commandId, occurredAt: clock().toISOString() };
+};
 
 /** Fields no other test writes, so that a hit is this person and not a stale WAL segment of another run. */
 const runTag = () => randomBytes(4).toString('hex');
@@ -127,6 +133,7 @@ type Accredited = {
 /** The secretariat's day: two applicants accredited, one revoked and erased. Answers what a scan needs. */
 const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<Accredited> => {
   const bus = moduleRef.get(CommandBus);
+  const accreditation = moduleRef.get<Accreditation>(ACCREDITATION);
   const queries = moduleRef.get(QueryBus);
   const view = (id: string) => queries.execute(new GetApplication(missionId, id));
   const until = (id: string, ready: (v: ApplicationView) => boolean) =>
@@ -148,19 +155,14 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
     await until(id, (v) => v.status === 'screened');
     await step(id, { type: 'ApproveApplication' });
     await step(id, { type: 'RequestAccreditation', hostBody: 'PKW' });
-    await bus.execute(
-      new GrantAccreditationCommand(
-        {
-          missionId,
-          applicationId: id,
-          badgeNumber,
-          validFrom: '2023-11-01T00:00:00Z',
-          validTo: '2023-12-15T00:00:00Z',
-          conditions: [],
-        },
-        context(),
-      ),
-    );
+    await accreditation.grantAccreditation({
+      context: commandContext(),
+      applicationId: id,
+      badgeNumber,
+      validFrom: '2023-11-01T00:00:00Z',
+      validTo: '2023-12-15T00:00:00Z',
+      conditions: [],
+    });
     return until(id, (v) => v.status === 'granted');
   };
 

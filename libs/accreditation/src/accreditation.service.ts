@@ -1,0 +1,292 @@
+/**
+ * The accreditation context's interface bound to its use cases in this process: what ACCREDITATION is
+ * standalone, and what the accreditation process serves on gRPC for the rpcs of
+ * proto/observa/accreditation/v1/accreditation.proto. It reads the clock for every write. Over gRPC the
+ * context's own named errors go out in the platform's terms (http-errors.ts) as Problems, so the edge
+ * answers the same problem+json standalone (where the routes map them) and distributed.
+ */
+import {
+  Catch,
+  Controller,
+  Inject,
+  UseFilters,
+  UseInterceptors,
+  type ArgumentsHost,
+} from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { Observable } from 'rxjs';
+import { ValidationFailed } from '#platform';
+import type { CommandContext as CommandContextMessage } from '#proto/observa/common/v1/calls';
+import { GrpcCorrelation, GrpcProblemFilter } from '#contracts';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import {
+  EVENT_STORE,
+  NotFound,
+  PERSONAL_DATA_VAULT,
+  type EventStore,
+  type PersonalDataVault,
+} from '#event-sourcing';
+import {
+  ACCREDITATION_SERVICE_NAME,
+  type ApproveApplicationRequest,
+  type ErasePersonRequest,
+  type ExpireAccreditationRequest,
+  type GrantAccreditationRequest,
+  type PersonalData as PersonalDataMessage,
+  type PublishRuleSetRequest,
+  type RefuseAccreditationRequest,
+  type ReinstateAccreditationRequest,
+  type RejectApplicationRequest,
+  type RequestAccreditationRequest,
+  type RevokeAccreditationRequest,
+  type ScreenApplicationRequest,
+  type SubmitApplicationRequest,
+  type SuspendAccreditationRequest,
+} from '#proto/observa/accreditation/v1/accreditation';
+import { ACCREDITATION, type Accreditation } from './accreditation.contract.js';
+import { ApplicationRow } from './applications-view/applications.projection.js';
+import { ACCREDITATION_CLOCK, type Clock } from './clock.js';
+import type { ObserverRole, PersonalData } from './domain/application.js';
+import type { Declarations } from './domain/eligibility.js';
+import { erasePerson } from './erase-person/erase-person.js';
+import { grantAccreditation } from './grant-accreditation/grant-accreditation.js';
+import { httpErrorOf } from './http-errors.js';
+import { InvalidRuleSet, publishRuleSet } from './publish-rule-set/publish-rule-set.js';
+import { screenApplication } from './screen-application/screen-application.js';
+import { submitApplication } from './submit-application/submit-application.js';
+import {
+  takeApplicationStep,
+  type ApplicationStep,
+} from './take-application-step/take-application-step.js';
+import { commandContextOf, writeResultOf, type WriteResult } from './write-result.js';
+
+/** The context's own named errors in the platform's terms, then as every context answers them. */
+@Catch()
+export class AccreditationProblemFilter extends GrpcProblemFilter {
+  override catch(exception: unknown, host: ArgumentsHost): Observable<never> {
+    return super.catch(httpErrorOf(exception), host);
+  }
+}
+
+/**
+ * One class for both: standalone it is only a provider (the controller decorators do nothing there); the
+ * accreditation process registers it as its gRPC controller, where each method answers its rpc, named
+ * errors become statuses with their Problem, and each call runs under the correlation id its request
+ * carries.
+ */
+@Controller()
+@UseFilters(AccreditationProblemFilter)
+@UseInterceptors(GrpcCorrelation)
+export class AccreditationService implements Accreditation {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+    @Inject(ACCREDITATION_CLOCK) private readonly clock: Clock,
+    @InjectRepository(ApplicationRow) private readonly applications: Repository<ApplicationRow>,
+  ) {}
+
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'publishRuleSet')
+  async publishRuleSet(request: PublishRuleSetRequest): Promise<WriteResult> {
+    const context = commandContextOf(request.context);
+    const { ruleSetId, result } = await publishRuleSet(this.store, {
+      missionId: context.missionId,
+      ruleSet: ruleSetOf(request.ruleSetJson),
+      at: this.now(),
+      context,
+    });
+    return writeResultOf(ruleSetId, result);
+  }
+
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'submitApplication')
+  async submitApplication(request: SubmitApplicationRequest): Promise<WriteResult> {
+    const context = commandContextOf(request.context);
+    const { applicationId, result } = await submitApplication(this.store, this.vault, {
+      missionId: context.missionId,
+      delegation: request.delegation,
+      // The decider and the eligibility rules refuse what they do not know.
+      role: request.role as ObserverRole,
+      person: personOf(request.person),
+      at: this.now(),
+      context,
+    });
+    return writeResultOf(applicationId, result);
+  }
+
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'screenApplication')
+  async screenApplication(request: ScreenApplicationRequest): Promise<WriteResult> {
+    const context = commandContextOf(request.context);
+    const result = await screenApplication(this.store, this.vault, {
+      missionId: context.missionId,
+      applicationId: request.applicationId,
+      ruleSetId: request.ruleSetId,
+      at: this.now(),
+      context,
+    });
+    return writeResultOf(request.applicationId, result);
+  }
+
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'approveApplication')
+  approveApplication(request: ApproveApplicationRequest): Promise<WriteResult> {
+    return this.step(request, { type: 'ApproveApplication', reason: request.reason });
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'rejectApplication')
+  rejectApplication(request: RejectApplicationRequest): Promise<WriteResult> {
+    return this.step(request, { type: 'RejectApplication', reason: request.reason });
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'requestAccreditation')
+  requestAccreditation(request: RequestAccreditationRequest): Promise<WriteResult> {
+    return this.step(request, { type: 'RequestAccreditation', hostBody: request.hostBody });
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'refuseAccreditation')
+  refuseAccreditation(request: RefuseAccreditationRequest): Promise<WriteResult> {
+    return this.step(request, { type: 'RefuseAccreditation', reason: request.reason });
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'suspendAccreditation')
+  suspendAccreditation(request: SuspendAccreditationRequest): Promise<WriteResult> {
+    return this.step(request, { type: 'SuspendAccreditation', reason: request.reason });
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'reinstateAccreditation')
+  reinstateAccreditation(request: ReinstateAccreditationRequest): Promise<WriteResult> {
+    return this.step(request, { type: 'ReinstateAccreditation' });
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'revokeAccreditation')
+  revokeAccreditation(request: RevokeAccreditationRequest): Promise<WriteResult> {
+    return this.step(request, { type: 'RevokeAccreditation', reason: request.reason });
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'expireAccreditation')
+  expireAccreditation(request: ExpireAccreditationRequest): Promise<WriteResult> {
+    return this.step(request, { type: 'ExpireAccreditation' });
+  }
+
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'grantAccreditation')
+  async grantAccreditation(request: GrantAccreditationRequest): Promise<WriteResult> {
+    const context = commandContextOf(request.context);
+    return grantAccreditation(this.store, {
+      missionId: context.missionId,
+      applicationId: request.applicationId,
+      badgeNumber: request.badgeNumber,
+      validFrom: request.validFrom,
+      validTo: request.validTo,
+      conditions: request.conditions,
+      at: this.now(),
+      context,
+    });
+  }
+
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'erasePerson')
+  async erasePerson(request: ErasePersonRequest): Promise<WriteResult> {
+    const context = commandContextOf(request.context);
+    const { missionId } = context;
+    const { personId } = request;
+    const rows = await this.applications.find({
+      where: { missionId, personId },
+      select: { applicationId: true },
+    });
+    if (rows.length === 0) throw new NotFound(`there is no person ${personId} in this mission`);
+    const { results } = await erasePerson(this.store, this.vault, {
+      missionId,
+      personId,
+      applicationIds: rows.map((row) => row.applicationId),
+      at: this.now(),
+      context,
+    });
+    return {
+      id: personId,
+      streamVersion: results.at(-1)!.streamVersion.toString(),
+      eventIds: results.flatMap((result) => [...result.eventIds]),
+      appended: results.some((result) => result.appended),
+    };
+  }
+
+  private async step(
+    request: { readonly context?: CommandContextMessage; readonly applicationId: string },
+    step: ApplicationStep,
+  ): Promise<WriteResult> {
+    const context = commandContextOf(request.context);
+    const result = await takeApplicationStep(this.store, {
+      missionId: context.missionId,
+      applicationId: request.applicationId,
+      step,
+      at: this.now(),
+      context,
+    });
+    return writeResultOf(request.applicationId, result);
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+}
+
+/** The rule set the caller wrote: the use case validates it and names every problem. */
+const ruleSetOf = (json: string): unknown => {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    throw new InvalidRuleSet([{ at: '', problem: 'is not a JSON document' }]);
+  }
+};
+
+/** The person as the rpc carries them; the route has validated every field. */
+const personOf = (person: PersonalDataMessage | undefined): PersonalData => {
+  if (!person?.names?.latin || !person.identityDocument || !person.declarations)
+    throw new ValidationFailed([{ field: 'person', message: 'person is incomplete' }]);
+  const { latin, local } = person.names;
+  return {
+    names: {
+      latin: { given: latin.given, family: latin.family },
+      local: local ? { given: local.given, family: local.family, script: local.script } : null,
+    },
+    dateOfBirth: person.dateOfBirth,
+    nationality: person.nationality,
+    otherCitizenships: [...person.otherCitizenships],
+    identityDocument: {
+      kind: person.identityDocument.kind as PersonalData['identityDocument']['kind'],
+      number: person.identityDocument.number,
+      issuingCountry: person.identityDocument.issuingCountry,
+    },
+    contacts: person.contacts.map(({ kind, value }) => ({
+      kind: kind as PersonalData['contacts'][number]['kind'],
+      value,
+    })),
+    languages: [...person.languages],
+    declarations: {
+      conflictsOfInterest: {
+        ...person.declarations.conflictsOfInterest,
+      } as Declarations['conflictsOfInterest'],
+      documentsProvided: [...person.declarations.documentsProvided] as Declarations['documentsProvided'],
+    },
+  };
+};
+
+/** The person as an rpc carries them. */
+export const personMessageOf = (person: PersonalData): PersonalDataMessage => ({
+  names: {
+    latin: { given: person.names.latin.given, family: person.names.latin.family },
+    ...(person.names.local && {
+      local: {
+        given: person.names.local.given,
+        family: person.names.local.family,
+        script: person.names.local.script,
+      },
+    }),
+  },
+  dateOfBirth: person.dateOfBirth,
+  nationality: person.nationality,
+  otherCitizenships: [...person.otherCitizenships],
+  identityDocument: { ...person.identityDocument },
+  contacts: person.contacts.map(({ kind, value }) => ({ kind, value })),
+  languages: [...person.languages],
+  declarations: {
+    conflictsOfInterest: { ...person.declarations.conflictsOfInterest },
+    documentsProvided: [...person.declarations.documentsProvided],
+  },
+});
+
+/** What the hosts need to serve and to reach the accreditation context (libs/contracts ContextDefinition.service). */
+export const accreditationService = {
+  token: ACCREDITATION,
+  name: ACCREDITATION_SERVICE_NAME,
+  controller: AccreditationService,
+} as const;
