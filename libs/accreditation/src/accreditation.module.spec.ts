@@ -35,12 +35,10 @@ import { badgeDecider, BadgeNumberTaken } from './domain/badge.js';
 import { InvalidRuleSet } from './index.js';
 import {
   ImportApplications,
-  PublishRuleSet,
-  ScreenApplication,
-  SubmitApplicationCommand,
-  TakeApplicationStep,
   type ApplicationStep,
 } from './index.js';
+import { personMessageOf } from './accreditation.service.js';
+import { takeStep } from './rpc-calls.spec-support.js';
 import { applicationStream, badgeStream } from './identities.js';
 import {
   accreditationProjection,
@@ -66,9 +64,9 @@ const context = (commandId = `command-${++commands}`): CommandContext => ({
 });
 
 /** The same, as an rpc carries it. */
-const commandContext = (commandId = `command-${++commands}`) => ({
+const commandContext = (commandId = `command-${++commands}`, mission = missionId) => ({
   commandId,
-  missionId,
+  missionId: mission,
   actor: { userId: 'user-secretariat', role: 'secretariat' },
   correlationId: 'spec',
   causationId: commandId,
@@ -103,20 +101,27 @@ describe('accreditation module (PGlite, buses)', () => {
       return v;
     });
   const step = (applicationId: string, s: ApplicationStep) =>
-    bus.execute(new TakeApplicationStep({ missionId, applicationId, step: s }, context()));
+    takeStep(accreditation, commandContext(), applicationId, s);
   const submit = async (person = anna, delegation = 'DE') =>
     (
-      await bus.execute(
-        new SubmitApplicationCommand({ missionId, delegation, role: 'LTO', person }, context()),
-      )
+      await accreditation.submitApplication({
+        context: commandContext(),
+        delegation,
+        role: 'LTO',
+        person: personMessageOf(person),
+      })
     ).id;
   const toRequested = async (applicationId: string) => {
-    await bus.execute(
-      new ScreenApplication({ missionId, applicationId, ruleSetId: kyrgyzCall.id }, context()),
-    );
+    await accreditation.screenApplication({
+      context: commandContext(),
+      applicationId,
+      ruleSetId: kyrgyzCall.id,
+    });
     await step(applicationId, { type: 'ApproveApplication' });
     await step(applicationId, { type: 'RequestAccreditation', hostBody: 'CEC of the Kyrgyz Republic' });
   };
+  const publish = (ruleSet: unknown) =>
+    accreditation.publishRuleSet({ context: commandContext(), ruleSetJson: JSON.stringify(ruleSet) });
   const grant = (applicationId: string, badgeNumber: string, validTo = '2023-12-15T00:00:00Z') =>
     accreditation.grantAccreditation({
       context: commandContext(),
@@ -147,14 +152,12 @@ describe('accreditation module (PGlite, buses)', () => {
     accreditation = moduleRef.get(ACCREDITATION);
     queries = moduleRef.get(QueryBus);
     store = moduleRef.get(EVENT_STORE);
-    await bus.execute(new PublishRuleSet({ missionId, ruleSet: kyrgyzCall }, context()));
+    await publish(kyrgyzCall);
   });
   afterAll(() => moduleRef?.close());
 
   it('names every problem of a rule set, and takes a missing missionId from the mission', async () => {
-    const refused = bus.execute(
-      new PublishRuleSet({ missionId, ruleSet: { id: '', version: 1, rules: [] } }, context()),
-    );
+    const refused = publish({ id: '', version: 1, rules: [] });
     await expect(refused).rejects.toBeInstanceOf(InvalidRuleSet);
     await expect(refused).rejects.toMatchObject({
       problems: expect.arrayContaining([
@@ -163,9 +166,9 @@ describe('accreditation module (PGlite, buses)', () => {
       ]),
     });
     const { missionId: _ignored, ...withoutMission } = kazakhstan2020ObserverDocuments(missionId);
-    await bus.execute(new PublishRuleSet({ missionId, ruleSet: withoutMission }, context()));
+    await publish(withoutMission);
     await expect(
-      bus.execute(new PublishRuleSet({ missionId, ruleSet: kyrgyzstan2023LtoCall(otherMission) }, context())),
+      publish(kyrgyzstan2023LtoCall(otherMission)),
     ).rejects.toBeInstanceOf(InvalidRuleSet);
     const listed = await eventually(async () => {
       const { items: sets, nextCursor } = await queries.execute(
@@ -181,7 +184,7 @@ describe('accreditation module (PGlite, buses)', () => {
   it('refuses to rewrite a published version: a change is the next version', async () => {
     const changed = { ...kyrgyzCall, rules: [{ kind: 'must-be-non-partisan' as const }] };
     await expect(
-      bus.execute(new PublishRuleSet({ missionId, ruleSet: changed }, context())),
+      publish(changed),
     ).rejects.toBeInstanceOf(DomainRuleBroken);
   });
 
@@ -227,20 +230,11 @@ describe('accreditation module (PGlite, buses)', () => {
     const person = applicant({
       identityDocument: { kind: 'passport', number: 'X300', issuingCountry: 'DE' },
     });
-    const first = await bus.execute(
-      new SubmitApplicationCommand({ missionId, delegation: 'DE', role: 'LTO', person }, context('retry-1')),
-    );
-    const again = await bus.execute(
-      new SubmitApplicationCommand({ missionId, delegation: 'DE', role: 'LTO', person }, context('retry-1')),
-    );
+    const first = await accreditation.submitApplication({ context: commandContext('retry-1'), delegation: 'DE', role: 'LTO', person: personMessageOf(person) });
+    const again = await accreditation.submitApplication({ context: commandContext('retry-1'), delegation: 'DE', role: 'LTO', person: personMessageOf(person) });
     expect(again).toEqual({ ...first, appended: false });
     await expect(
-      bus.execute(
-        new SubmitApplicationCommand(
-          { missionId, delegation: 'FR', role: 'LTO', person },
-          context('retry-1'),
-        ),
-      ),
+      accreditation.submitApplication({ context: commandContext('retry-1'), delegation: 'FR', role: 'LTO', person: personMessageOf(person) }),
     ).rejects.toBeInstanceOf(IdempotencyMismatch);
   });
 
@@ -338,12 +332,7 @@ describe('accreditation module (PGlite, buses)', () => {
       applicant({ identityDocument: { kind: 'passport', number: 'X500', issuingCountry: 'DE' } }),
     );
     await expect(
-      bus.execute(
-        new TakeApplicationStep(
-          { missionId: otherMission, applicationId: id, step: { type: 'ApproveApplication' } },
-          context(),
-        ),
-      ),
+      accreditation.approveApplication({ context: commandContext(undefined, otherMission), applicationId: id }),
     ).rejects.toBeInstanceOf(NotFound);
     await until(id, () => true);
     await expect(view(id, otherMission)).rejects.toBeInstanceOf(NotFound);
@@ -382,12 +371,11 @@ describe('accreditation module (PGlite, buses)', () => {
       { field: 'conflicts_of_interest', message: '"not-a-question" is not a question' },
     ]);
     const kral = await until(report.rows[1].applicationId!, () => true);
-    await bus.execute(
-      new ScreenApplication(
-        { missionId, applicationId: kral.applicationId, ruleSetId: kyrgyzCall.id },
-        context(),
-      ),
-    );
+    await accreditation.screenApplication({
+      context: commandContext(),
+      applicationId: kral.applicationId,
+      ruleSetId: kyrgyzCall.id,
+    });
     const screened = await until(kral.applicationId, (v) => v.status === 'screened');
     expect(screened.screening?.failures.map((f) => f.rule)).toEqual([
       'excluded-occupation',

@@ -27,7 +27,6 @@ import { ACCREDITATION } from './accreditation.contract.js';
 import { AccreditationService } from './accreditation.service.js';
 import { ACCREDITATION_CLOCK } from './clock.js';
 import { ErasePersonRoute } from './erase-person/erase-person.http.js';
-import { ErasePersonHandler } from './erase-person/erase-person.transport.js';
 import { GrantAccreditationRoute } from './grant-accreditation/grant-accreditation.http.js';
 import { ImportApplicationsRoute } from './imports/import-applications.http.js';
 import { ImportApplicationsHandler } from './imports/import-applications.transport.js';
@@ -38,15 +37,11 @@ import { GetImportJobHandler } from './imports/import-queries.js';
 import { ObserversRoutes } from './observers-view/observers.http.js';
 import { FindBadgeHandler, ListObserversHandler } from './observers-view/queries.js';
 import { PublishRuleSetRoute } from './publish-rule-set/publish-rule-set.http.js';
-import { PublishRuleSetHandler } from './publish-rule-set/publish-rule-set.transport.js';
 import { ListRuleSetsHandler } from './rule-sets-view/queries.js';
 import { RuleSetsRoutes } from './rule-sets-view/rule-sets.http.js';
 import { ScreenApplicationRoute } from './screen-application/screen-application.http.js';
-import { ScreenApplicationHandler } from './screen-application/screen-application.transport.js';
 import { SubmitApplicationRoute } from './submit-application/submit-application.http.js';
-import { SubmitApplicationHandler } from './submit-application/submit-application.transport.js';
 import { TakeApplicationStepRoutes } from './take-application-step/take-application-step.http.js';
-import { TakeApplicationStepHandler } from './take-application-step/take-application-step.transport.js';
 
 @Module({
   imports: [
@@ -98,12 +93,7 @@ import { TakeApplicationStepHandler } from './take-application-step/take-applica
     ImportJobRunner,
     { provide: ACCREDITATION, useClass: AccreditationService },
     // Transport adapters (CommandBus and QueryBus), replaced by the interface generated from proto/.
-    PublishRuleSetHandler,
-    SubmitApplicationHandler,
     ImportApplicationsHandler,
-    ScreenApplicationHandler,
-    TakeApplicationStepHandler,
-    ErasePersonHandler,
     ListApplicationsHandler,
     GetApplicationHandler,
     ListObserversHandler,

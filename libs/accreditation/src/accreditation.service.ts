@@ -128,7 +128,10 @@ export class AccreditationService implements Accreditation {
 
   @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'approveApplication')
   approveApplication(request: ApproveApplicationRequest): Promise<WriteResult> {
-    return this.step(request, { type: 'ApproveApplication', reason: request.reason });
+    return this.step(request, {
+      type: 'ApproveApplication',
+      ...(request.reason && { reason: request.reason }),
+    });
   }
   @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'rejectApplication')
   rejectApplication(request: RejectApplicationRequest): Promise<WriteResult> {

@@ -47,11 +47,6 @@ export type {
   SuspendAccreditation,
 } from './domain/application.commands.js';
 // The command and query classes the transport carries (libs/contracts finds them among these exports).
-export { PublishRuleSet } from './publish-rule-set/publish-rule-set.transport.js';
-export { SubmitApplicationCommand } from './submit-application/submit-application.transport.js';
-export { ScreenApplication } from './screen-application/screen-application.transport.js';
-export { TakeApplicationStep } from './take-application-step/take-application-step.transport.js';
-export { ErasePersonCommand } from './erase-person/erase-person.transport.js';
 export { ImportApplications } from './imports/import-applications.transport.js';
 export {
   GetApplication,

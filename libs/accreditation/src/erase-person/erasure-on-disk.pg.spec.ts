@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { QueryBus } from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
 import pg from 'pg';
 import {
@@ -38,13 +38,10 @@ import { ACCREDITATION_CLOCK } from '../clock.js';
 import { AccreditationModule } from '../accreditation.module.js';
 import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import {
-  ErasePersonCommand,
-  PublishRuleSet,
-  ScreenApplication,
-  SubmitApplicationCommand,
-  TakeApplicationStep,
   type ApplicationStep,
 } from '../index.js';
+import { personMessageOf } from '../accreditation.service.js';
+import { takeStep } from '../rpc-calls.spec-support.js';
 import { applicationStream } from '../identities.js';
 import { FindBadge, GetApplication, type ApplicationView } from '../index.js';
 
@@ -132,7 +129,6 @@ type Accredited = {
 
 /** The secretariat's day: two applicants accredited, one revoked and erased. Answers what a scan needs. */
 const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<Accredited> => {
-  const bus = moduleRef.get(CommandBus);
   const accreditation = moduleRef.get<Accreditation>(ACCREDITATION);
   const queries = moduleRef.get(QueryBus);
   const view = (id: string) => queries.execute(new GetApplication(missionId, id));
@@ -143,15 +139,20 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
       return v;
     });
   const step = (applicationId: string, s: ApplicationStep) =>
-    bus.execute(new TakeApplicationStep({ missionId, applicationId, step: s }, context()));
+    takeStep(accreditation, commandContext(), applicationId, s);
   const accredit = async (person: PersonalData, badgeNumber: string) => {
-    const { id } = await bus.execute(
-      new SubmitApplicationCommand({ missionId, delegation: 'PL', role: 'LTO', person }, context()),
-    );
+    const { id } = await accreditation.submitApplication({
+      context: commandContext(),
+      delegation: 'PL',
+      role: 'LTO',
+      person: personMessageOf(person),
+    });
     await until(id, () => true);
-    await bus.execute(
-      new ScreenApplication({ missionId, applicationId: id, ruleSetId: kyrgyzCall.id }, context()),
-    );
+    await accreditation.screenApplication({
+      context: commandContext(),
+      applicationId: id,
+      ruleSetId: kyrgyzCall.id,
+    });
     await until(id, (v) => v.status === 'screened');
     await step(id, { type: 'ApproveApplication' });
     await step(id, { type: 'RequestAccreditation', hostBody: 'PKW' });
@@ -166,7 +167,10 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
     return until(id, (v) => v.status === 'granted');
   };
 
-  await bus.execute(new PublishRuleSet({ missionId, ruleSet: { ...kyrgyzCall, missionId } }, context()));
+  await accreditation.publishRuleSet({
+    context: commandContext(),
+    ruleSetJson: JSON.stringify({ ...kyrgyzCall, missionId }),
+  });
   const erased = personWith(tag);
   const kept = personWith(runTag());
   const gone = await accredit(erased, `PL-LTO-${tag}`);
@@ -176,7 +180,7 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
   );
   await step(gone.applicationId, { type: 'RevokeAccreditation', reason: 'left the mission' });
   await until(gone.applicationId, (v) => v.status === 'revoked');
-  await bus.execute(new ErasePersonCommand({ missionId, personId: gone.personId }, context()));
+  await accreditation.erasePerson({ context: commandContext(), personId: gone.personId });
   await until(gone.applicationId, (v) => v.person.erased);
 
   const history = await moduleRef
