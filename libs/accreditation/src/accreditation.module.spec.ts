@@ -1,9 +1,9 @@
 /**
- * The accreditation module as the gRPC bridge and the HTTP controllers use it: commands and queries on
- * the buses, on a real embedded PGlite store with its read models fed in process. No HTTP here.
+ * The accreditation module as the routes and the gRPC controller use it: its interface (ACCREDITATION),
+ * on a real embedded PGlite store with its read models fed in process. No HTTP here.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { QueryBus } from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -22,7 +22,6 @@ import {
   IdempotencyMismatch,
   NotFound,
   PERSONAL_DATA_VAULT,
-  type CommandContext,
   type EventStore,
   type PostgresPersonalDataVault,
 } from '#event-sourcing';
@@ -34,10 +33,10 @@ import { ACCREDITATION, type Accreditation } from './accreditation.contract.js';
 import { badgeDecider, BadgeNumberTaken } from './domain/badge.js';
 import { InvalidRuleSet } from './index.js';
 import {
-  ImportApplications,
   type ApplicationStep,
 } from './index.js';
 import { personMessageOf } from './accreditation.service.js';
+import { importJobViewOf } from './imports/import-job.message.js';
 import { takeStep } from './rpc-calls.spec-support.js';
 import { applicationStream, badgeStream } from './identities.js';
 import {
@@ -56,14 +55,7 @@ import {
 const otherMission = 'mission-kz-2020';
 let clock = new Date('2023-10-01T09:00:00Z');
 let commands = 0;
-const context = (commandId = `command-${++commands}`): CommandContext => ({
-  commandId,
-  missionId,
-  actor: { userId: 'user-secretariat', role: 'secretariat' },
-  correlationId: 'spec',
-});
-
-/** The same, as an rpc carries it. */
+/** A command's context as its rpc carries it. */
 const commandContext = (commandId = `command-${++commands}`, mission = missionId) => ({
   commandId,
   missionId: mission,
@@ -87,7 +79,6 @@ const eventually = async <T>(check: () => Promise<T>): Promise<T> => {
 
 describe('accreditation module (PGlite, buses)', () => {
   let moduleRef: TestingModule;
-  let bus: CommandBus;
   let accreditation: Accreditation;
   let queries: QueryBus;
   let store: EventStore;
@@ -148,7 +139,6 @@ describe('accreditation module (PGlite, buses)', () => {
       .useValue(() => clock)
       .compile();
     await moduleRef.init();
-    bus = moduleRef.get(CommandBus);
     accreditation = moduleRef.get(ACCREDITATION);
     queries = moduleRef.get(QueryBus);
     store = moduleRef.get(EVENT_STORE);
@@ -347,11 +337,14 @@ describe('accreditation module (PGlite, buses)', () => {
       ',,,,,,,,',
       'Ivan,Petrov,1950-01-01,RU,RU500101,ru,LTO,RU,not-a-question',
     ].join('\r\n');
-    const job = await bus.execute(
-      new ImportApplications(
-        { missionId, format: 'csv', content: Buffer.from(csv).toString('base64') },
-        context(),
-      ),
+    const job = importJobViewOf(
+      (
+        await accreditation.importApplications({
+          context: commandContext(),
+          format: 'csv',
+          content: Buffer.from(csv),
+        })
+      ).job,
     );
     expect(job).toMatchObject({ missionId, state: 'queued', progress: { done: 0, total: 4 } });
     const done = await eventually(async () => {

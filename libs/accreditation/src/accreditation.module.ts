@@ -29,7 +29,6 @@ import { ACCREDITATION_CLOCK } from './clock.js';
 import { ErasePersonRoute } from './erase-person/erase-person.http.js';
 import { GrantAccreditationRoute } from './grant-accreditation/grant-accreditation.http.js';
 import { ImportApplicationsRoute } from './imports/import-applications.http.js';
-import { ImportApplicationsHandler } from './imports/import-applications.transport.js';
 import { ImportJobRunner } from './imports/import-job-runner.js';
 import { ImportJobs } from './imports/import-jobs.js';
 import { ImportJobsRoute } from './imports/import-jobs.http.js';
@@ -93,7 +92,6 @@ import { TakeApplicationStepRoutes } from './take-application-step/take-applicat
     ImportJobRunner,
     { provide: ACCREDITATION, useClass: AccreditationService },
     // Transport adapters (CommandBus and QueryBus), replaced by the interface generated from proto/.
-    ImportApplicationsHandler,
     ListApplicationsHandler,
     GetApplicationHandler,
     ListObserversHandler,

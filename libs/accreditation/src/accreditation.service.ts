@@ -33,6 +33,8 @@ import {
   type ErasePersonRequest,
   type ExpireAccreditationRequest,
   type GrantAccreditationRequest,
+  type ImportApplicationsRequest,
+  type ImportApplicationsResponse,
   type PersonalData as PersonalDataMessage,
   type PublishRuleSetRequest,
   type RefuseAccreditationRequest,
@@ -52,6 +54,10 @@ import type { Declarations } from './domain/eligibility.js';
 import { erasePerson } from './erase-person/erase-person.js';
 import { grantAccreditation } from './grant-accreditation/grant-accreditation.js';
 import { httpErrorOf } from './http-errors.js';
+import { importApplications, type ImportFormat } from './imports/import-applications.js';
+import { ImportJobRunner } from './imports/import-job-runner.js';
+import { importJobMessageOf } from './imports/import-job.message.js';
+import { ImportJobs } from './imports/import-jobs.js';
 import { InvalidRuleSet, publishRuleSet } from './publish-rule-set/publish-rule-set.js';
 import { screenApplication } from './screen-application/screen-application.js';
 import { submitApplication } from './submit-application/submit-application.js';
@@ -84,6 +90,8 @@ export class AccreditationService implements Accreditation {
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
     @Inject(ACCREDITATION_CLOCK) private readonly clock: Clock,
     @InjectRepository(ApplicationRow) private readonly applications: Repository<ApplicationRow>,
+    @Inject(ImportJobs) private readonly jobs: ImportJobs,
+    @Inject(ImportJobRunner) private readonly runner: ImportJobRunner,
   ) {}
 
   @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'publishRuleSet')
@@ -111,6 +119,20 @@ export class AccreditationService implements Accreditation {
       context,
     });
     return writeResultOf(applicationId, result);
+  }
+
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'importApplications')
+  async importApplications(request: ImportApplicationsRequest): Promise<ImportApplicationsResponse> {
+    const context = commandContextOf(request.context);
+    if (request.format !== 'csv' && request.format !== 'xlsx')
+      throw new ValidationFailed([{ field: 'format', message: 'format must be csv or xlsx' }]);
+    const job = await importApplications(this.jobs, this.runner, {
+      missionId: context.missionId,
+      format: request.format satisfies ImportFormat,
+      content: Buffer.from(request.content),
+      context,
+    });
+    return { job: importJobMessageOf(job) };
   }
 
   @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'screenApplication')

@@ -47,7 +47,6 @@ export type {
   SuspendAccreditation,
 } from './domain/application.commands.js';
 // The command and query classes the transport carries (libs/contracts finds them among these exports).
-export { ImportApplications } from './imports/import-applications.transport.js';
 export {
   GetApplication,
   ListApplications,
