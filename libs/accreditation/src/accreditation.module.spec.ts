@@ -3,7 +3,6 @@
  * on a real embedded PGlite store with its read models fed in process. No HTTP here.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { QueryBus } from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -35,7 +34,7 @@ import { InvalidRuleSet } from './index.js';
 import {
   type ApplicationStep,
 } from './index.js';
-import { personMessageOf } from './accreditation.service.js';
+import { personMessageOf } from './submit-application/person.message.js';
 import { importJobViewOf } from './imports/import-job.message.js';
 import { takeStep } from './rpc-calls.spec-support.js';
 import { applicationStream, badgeStream } from './identities.js';
@@ -44,13 +43,8 @@ import {
   ApplicationRow,
   toView,
 } from './applications-view/applications.projection.js';
-import {
-  GetApplication,
-  GetImportJob,
-  ListApplications,
-  ListRuleSets,
-  type ApplicationView,
-} from './index.js';
+import type { ApplicationView, RuleSet } from './index.js';
+import { applicationViewOf, pageOf } from './applications-view/application.message.js';
 
 const otherMission = 'mission-kz-2020';
 let clock = new Date('2023-10-01T09:00:00Z');
@@ -64,6 +58,9 @@ const commandContext = (commandId = `command-${++commands}`, mission = missionId
   causationId: commandId,
   occurredAt: clock.toISOString(),
 });
+
+/** Who asks, as a query rpc carries it. */
+const asked = { correlationId: 'spec' };
 
 const eventually = async <T>(check: () => Promise<T>): Promise<T> => {
   const deadline = Date.now() + 10_000;
@@ -80,11 +77,12 @@ const eventually = async <T>(check: () => Promise<T>): Promise<T> => {
 describe('accreditation module (PGlite, buses)', () => {
   let moduleRef: TestingModule;
   let accreditation: Accreditation;
-  let queries: QueryBus;
   let store: EventStore;
 
   const view = (applicationId: string, mission = missionId) =>
-    queries.execute(new GetApplication(mission, applicationId));
+    accreditation
+      .getApplication({ context: asked, missionId: mission, applicationId })
+      .then(({ application }) => applicationViewOf(application));
   const until = (applicationId: string, ready: (v: ApplicationView) => boolean) =>
     eventually(async () => {
       const v = await view(applicationId);
@@ -140,7 +138,6 @@ describe('accreditation module (PGlite, buses)', () => {
       .compile();
     await moduleRef.init();
     accreditation = moduleRef.get(ACCREDITATION);
-    queries = moduleRef.get(QueryBus);
     store = moduleRef.get(EVENT_STORE);
     await publish(kyrgyzCall);
   });
@@ -161,8 +158,10 @@ describe('accreditation module (PGlite, buses)', () => {
       publish(kyrgyzstan2023LtoCall(otherMission)),
     ).rejects.toBeInstanceOf(InvalidRuleSet);
     const listed = await eventually(async () => {
-      const { items: sets, nextCursor } = await queries.execute(
-        new ListRuleSets(missionId, { limit: 50, cursor: null }),
+      const reply = await accreditation.listRuleSets({ context: asked, missionId, page: { limit: 50 } });
+      const { items: sets, nextCursor } = pageOf(
+        { ...reply, items: reply.ruleSetsJson },
+        (json: string) => JSON.parse(json) as RuleSet,
       );
       if (sets.length < 2) throw new Error('not yet');
       expect(nextCursor).toBeNull();
@@ -348,11 +347,15 @@ describe('accreditation module (PGlite, buses)', () => {
     );
     expect(job).toMatchObject({ missionId, state: 'queued', progress: { done: 0, total: 4 } });
     const done = await eventually(async () => {
-      const now = await queries.execute(new GetImportJob(missionId, job.id));
+      const now = importJobViewOf(
+        (await accreditation.getImportJob({ context: asked, missionId, jobId: job.id })).job,
+      );
       if (now.state !== 'done') throw new Error(`the job is ${now.state}`);
       return now;
     });
-    await expect(queries.execute(new GetImportJob(otherMission, job.id))).rejects.toBeInstanceOf(NotFound);
+    await expect(
+      accreditation.getImportJob({ context: asked, missionId: otherMission, jobId: job.id }),
+    ).rejects.toBeInstanceOf(NotFound);
     const report = done.report!;
     expect(report.rows.map((r) => [r.row, r.status])).toEqual([
       [2, 'created'],
@@ -374,8 +377,14 @@ describe('accreditation module (PGlite, buses)', () => {
       'excluded-occupation',
       'must-be-non-partisan',
     ]);
-    const submitted = await queries.execute(
-      new ListApplications(missionId, 'submitted', { limit: 50, cursor: null }),
+    const submitted = pageOf(
+      await accreditation.listApplications({
+        context: asked,
+        missionId,
+        status: 'submitted',
+        page: { limit: 50 },
+      }),
+      applicationViewOf,
     );
     expect(submitted.items.map((a) => a.person.familyName)).toContain('Nowak');
   });

@@ -5,7 +5,6 @@
  * host's projection transport.
  */
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import {
   keyEncryptionKeyStoreFor,
   PERSONAL_DATA_VAULT,
@@ -22,7 +21,6 @@ import {
   ApplicationRow,
   RuleSetRow,
 } from './applications-view/applications.projection.js';
-import { GetApplicationHandler, ListApplicationsHandler } from './applications-view/queries.js';
 import { ACCREDITATION } from './accreditation.contract.js';
 import { AccreditationService } from './accreditation.service.js';
 import { ACCREDITATION_CLOCK } from './clock.js';
@@ -32,11 +30,8 @@ import { ImportApplicationsRoute } from './imports/import-applications.http.js';
 import { ImportJobRunner } from './imports/import-job-runner.js';
 import { ImportJobs } from './imports/import-jobs.js';
 import { ImportJobsRoute } from './imports/import-jobs.http.js';
-import { GetImportJobHandler } from './imports/import-queries.js';
 import { ObserversRoutes } from './observers-view/observers.http.js';
-import { FindBadgeHandler, ListObserversHandler } from './observers-view/queries.js';
 import { PublishRuleSetRoute } from './publish-rule-set/publish-rule-set.http.js';
-import { ListRuleSetsHandler } from './rule-sets-view/queries.js';
 import { RuleSetsRoutes } from './rule-sets-view/rule-sets.http.js';
 import { ScreenApplicationRoute } from './screen-application/screen-application.http.js';
 import { SubmitApplicationRoute } from './submit-application/submit-application.http.js';
@@ -44,7 +39,6 @@ import { TakeApplicationStepRoutes } from './take-application-step/take-applicat
 
 @Module({
   imports: [
-    CqrsModule.forRoot(),
     ReadModelTables.forFeature([ApplicationRow, RuleSetRow], ACCREDITATION_READ_MODEL_TABLES),
   ],
   controllers: [
@@ -91,13 +85,6 @@ import { TakeApplicationStepRoutes } from './take-application-step/take-applicat
     },
     ImportJobRunner,
     { provide: ACCREDITATION, useClass: AccreditationService },
-    // Transport adapters (CommandBus and QueryBus), replaced by the interface generated from proto/.
-    ListApplicationsHandler,
-    GetApplicationHandler,
-    ListObserversHandler,
-    FindBadgeHandler,
-    ListRuleSetsHandler,
-    GetImportJobHandler,
   ],
   // The accreditation process's gRPC controller (AccreditationService) needs what the use cases need.
   exports: [ACCREDITATION, PERSONAL_DATA_VAULT, ACCREDITATION_CLOCK, ImportJobs, ImportJobRunner, ReadModelTables],

@@ -31,11 +31,16 @@ import {
   ACCREDITATION_SERVICE_NAME,
   type ApproveApplicationRequest,
   type ErasePersonRequest,
+  type FindBadgeRequest,
+  type GetApplicationRequest,
+  type GetImportJobRequest,
+  type ListApplicationsRequest,
+  type ListObserversRequest,
+  type ListRuleSetsRequest,
   type ExpireAccreditationRequest,
   type GrantAccreditationRequest,
   type ImportApplicationsRequest,
   type ImportApplicationsResponse,
-  type PersonalData as PersonalDataMessage,
   type PublishRuleSetRequest,
   type RefuseAccreditationRequest,
   type ReinstateAccreditationRequest,
@@ -47,10 +52,10 @@ import {
   type SuspendAccreditationRequest,
 } from '#proto/observa/accreditation/v1/accreditation';
 import { ACCREDITATION, type Accreditation } from './accreditation.contract.js';
-import { ApplicationRow } from './applications-view/applications.projection.js';
+import { ApplicationRow, RuleSetRow } from './applications-view/applications.projection.js';
+import { getApplication, listApplications } from './applications-view/queries.js';
 import { ACCREDITATION_CLOCK, type Clock } from './clock.js';
-import type { ObserverRole, PersonalData } from './domain/application.js';
-import type { Declarations } from './domain/eligibility.js';
+import type { ObserverRole } from './domain/application.js';
 import { erasePerson } from './erase-person/erase-person.js';
 import { grantAccreditation } from './grant-accreditation/grant-accreditation.js';
 import { httpErrorOf } from './http-errors.js';
@@ -58,8 +63,12 @@ import { importApplications, type ImportFormat } from './imports/import-applicat
 import { ImportJobRunner } from './imports/import-job-runner.js';
 import { importJobMessageOf } from './imports/import-job.message.js';
 import { ImportJobs } from './imports/import-jobs.js';
+import { getImportJob } from './imports/import-queries.js';
+import { findBadge, listObservers } from './observers-view/queries.js';
 import { InvalidRuleSet, publishRuleSet } from './publish-rule-set/publish-rule-set.js';
+import { listRuleSets } from './rule-sets-view/queries.js';
 import { screenApplication } from './screen-application/screen-application.js';
+import { personOf } from './submit-application/person.message.js';
 import { submitApplication } from './submit-application/submit-application.js';
 import {
   takeApplicationStep,
@@ -90,6 +99,7 @@ export class AccreditationService implements Accreditation {
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
     @Inject(ACCREDITATION_CLOCK) private readonly clock: Clock,
     @InjectRepository(ApplicationRow) private readonly applications: Repository<ApplicationRow>,
+    @InjectRepository(RuleSetRow) private readonly ruleSets: Repository<RuleSetRow>,
     @Inject(ImportJobs) private readonly jobs: ImportJobs,
     @Inject(ImportJobRunner) private readonly runner: ImportJobRunner,
   ) {}
@@ -224,6 +234,31 @@ export class AccreditationService implements Accreditation {
     };
   }
 
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'listRuleSets')
+  listRuleSets(request: ListRuleSetsRequest) {
+    return listRuleSets(this.ruleSets, request);
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'listApplications')
+  listApplications(request: ListApplicationsRequest) {
+    return listApplications(this.applications, this.vault, request);
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'getApplication')
+  getApplication(request: GetApplicationRequest) {
+    return getApplication(this.applications, this.vault, request);
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'listObservers')
+  listObservers(request: ListObserversRequest) {
+    return listObservers(this.applications, this.vault, request);
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'findBadge')
+  findBadge(request: FindBadgeRequest) {
+    return findBadge(this.applications, this.vault, request);
+  }
+  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'getImportJob')
+  getImportJob(request: GetImportJobRequest) {
+    return getImportJob(this.jobs, request);
+  }
+
   private async step(
     request: { readonly context?: CommandContextMessage; readonly applicationId: string },
     step: ApplicationStep,
@@ -252,62 +287,6 @@ const ruleSetOf = (json: string): unknown => {
     throw new InvalidRuleSet([{ at: '', problem: 'is not a JSON document' }]);
   }
 };
-
-/** The person as the rpc carries them; the route has validated every field. */
-const personOf = (person: PersonalDataMessage | undefined): PersonalData => {
-  if (!person?.names?.latin || !person.identityDocument || !person.declarations)
-    throw new ValidationFailed([{ field: 'person', message: 'person is incomplete' }]);
-  const { latin, local } = person.names;
-  return {
-    names: {
-      latin: { given: latin.given, family: latin.family },
-      local: local ? { given: local.given, family: local.family, script: local.script } : null,
-    },
-    dateOfBirth: person.dateOfBirth,
-    nationality: person.nationality,
-    otherCitizenships: [...person.otherCitizenships],
-    identityDocument: {
-      kind: person.identityDocument.kind as PersonalData['identityDocument']['kind'],
-      number: person.identityDocument.number,
-      issuingCountry: person.identityDocument.issuingCountry,
-    },
-    contacts: person.contacts.map(({ kind, value }) => ({
-      kind: kind as PersonalData['contacts'][number]['kind'],
-      value,
-    })),
-    languages: [...person.languages],
-    declarations: {
-      conflictsOfInterest: {
-        ...person.declarations.conflictsOfInterest,
-      } as Declarations['conflictsOfInterest'],
-      documentsProvided: [...person.declarations.documentsProvided] as Declarations['documentsProvided'],
-    },
-  };
-};
-
-/** The person as an rpc carries them. */
-export const personMessageOf = (person: PersonalData): PersonalDataMessage => ({
-  names: {
-    latin: { given: person.names.latin.given, family: person.names.latin.family },
-    ...(person.names.local && {
-      local: {
-        given: person.names.local.given,
-        family: person.names.local.family,
-        script: person.names.local.script,
-      },
-    }),
-  },
-  dateOfBirth: person.dateOfBirth,
-  nationality: person.nationality,
-  otherCitizenships: [...person.otherCitizenships],
-  identityDocument: { ...person.identityDocument },
-  contacts: person.contacts.map(({ kind, value }) => ({ kind, value })),
-  languages: [...person.languages],
-  declarations: {
-    conflictsOfInterest: { ...person.declarations.conflictsOfInterest },
-    documentsProvided: [...person.declarations.documentsProvided],
-  },
-});
 
 /** What the hosts need to serve and to reach the accreditation context (libs/contracts ContextDefinition.service). */
 export const accreditationService = {

@@ -46,16 +46,7 @@ export type {
   SubmitApplication,
   SuspendAccreditation,
 } from './domain/application.commands.js';
-// The command and query classes the transport carries (libs/contracts finds them among these exports).
-export {
-  GetApplication,
-  ListApplications,
-  type ApplicationView,
-  type PersonView,
-} from './applications-view/queries.js';
-export { FindBadge, ListObservers } from './observers-view/queries.js';
-export { ListRuleSets } from './rule-sets-view/queries.js';
-export { GetImportJob } from './imports/import-queries.js';
+export type { ApplicationView, PersonView } from './applications-view/queries.js';
 export type { ApplicationStep } from './take-application-step/take-application-step.js';
 export type {
   ImportFormat,

@@ -9,7 +9,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { QueryBus } from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
 import pg from 'pg';
 import {
@@ -40,10 +39,11 @@ import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js'
 import {
   type ApplicationStep,
 } from '../index.js';
-import { personMessageOf } from '../accreditation.service.js';
+import { personMessageOf } from '../submit-application/person.message.js';
 import { takeStep } from '../rpc-calls.spec-support.js';
 import { applicationStream } from '../identities.js';
-import { FindBadge, GetApplication, type ApplicationView } from '../index.js';
+import type { ApplicationView } from '../index.js';
+import { applicationViewOf } from '../applications-view/application.message.js';
 
 const missionId = 'mission-pl-2025';
 const clock = () => new Date('2023-10-01T09:00:00Z');
@@ -60,6 +60,18 @@ const commandContext = () => {
   const { commandId, ...rest } = context();
   return { ...rest, commandId, causationId: commandId, occurredAt: clock().toISOString() };
 };
+
+/** Who asks, as a query rpc carries it. */
+const asked = { correlationId: 'erasure-on-disk' };
+
+const applicationOf = async (moduleRef: TestingModule, applicationId: string): Promise<ApplicationView> =>
+  applicationViewOf(
+    (
+      await moduleRef
+        .get<Accreditation>(ACCREDITATION)
+        .getApplication({ context: asked, missionId, applicationId })
+    ).application,
+  );
 
 /** Fields no other test writes, so that a hit is this person and not a stale WAL segment of another run. */
 const runTag = () => randomBytes(4).toString('hex');
@@ -130,8 +142,7 @@ type Accredited = {
 /** The secretariat's day: two applicants accredited, one revoked and erased. Answers what a scan needs. */
 const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<Accredited> => {
   const accreditation = moduleRef.get<Accreditation>(ACCREDITATION);
-  const queries = moduleRef.get(QueryBus);
-  const view = (id: string) => queries.execute(new GetApplication(missionId, id));
+  const view = (id: string) => applicationOf(moduleRef, id);
   const until = (id: string, ready: (v: ApplicationView) => boolean) =>
     eventually(async () => {
       const v = await view(id);
@@ -175,7 +186,12 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
   const kept = personWith(runTag());
   const gone = await accredit(erased, `PL-LTO-${tag}`);
   const stays = await accredit(kept, `PL-LTO-${tag}-K`);
-  expect((await queries.execute(new FindBadge(missionId, `PL-LTO-${tag}`))).person.familyName).toBe(
+  const badge = await accreditation.findBadge({
+    context: asked,
+    missionId,
+    badgeNumber: `PL-LTO-${tag}`,
+  });
+  expect(applicationViewOf(badge.application).person.familyName).toBe(
     erased.names.latin.family,
   );
   await step(gone.applicationId, { type: 'RevokeAccreditation', reason: 'left the mission' });
@@ -206,8 +222,7 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
 
 /** After the restart: the erased person stays forgotten, the other is whole (no live key was lost). */
 const checkAfterRestart = async (moduleRef: TestingModule, { erased, erasedApp, keptApp }: Accredited) => {
-  const queries = moduleRef.get(QueryBus);
-  const gone: ApplicationView = await queries.execute(new GetApplication(missionId, erasedApp));
+  const gone: ApplicationView = await applicationOf(moduleRef, erasedApp);
   expect(gone.person).toMatchObject({
     erased: true,
     givenName: null,
@@ -215,7 +230,7 @@ const checkAfterRestart = async (moduleRef: TestingModule, { erased, erasedApp, 
     identityDocument: null,
   });
   expect(gone.status).toBe('revoked');
-  const stays: ApplicationView = await queries.execute(new GetApplication(missionId, keptApp));
+  const stays: ApplicationView = await applicationOf(moduleRef, keptApp);
   expect(stays.person.erased).toBe(false);
   expect(stays.person.familyName).toMatch(/^Ołtarzewska-Wójcik/);
   expect(stays.person.familyName).not.toBe(erased.names.latin.family);

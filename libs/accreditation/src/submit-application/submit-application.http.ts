@@ -31,9 +31,9 @@ import {
 import { ROLES, type ObserverRole, type PersonalData } from '../domain/application.js';
 import { CONFLICT_OF_INTEREST_QUESTIONS, DOCUMENT_KINDS, type DocumentKind } from '../domain/eligibility.js';
 import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
-import { personMessageOf } from '../accreditation.service.js';
 import { overHttp } from '../http-errors.js';
 import { WRITERS } from '../roles.js';
+import { personMessageOf } from './person.message.js';
 
 const COUNTRY = /^[A-Z]{2}$/;
 const LANGUAGE = /^[a-z]{2}$/;
