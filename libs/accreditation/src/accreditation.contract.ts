@@ -7,8 +7,7 @@
 import type { Promised } from '#contracts';
 import type { AccreditationServiceController } from '#proto/observa/accreditation/v1/accreditation';
 
-/** Execute and Ask are the generic tunnel of the use cases not yet moved onto rpcs of their own. */
-export type Accreditation = Omit<Promised<AccreditationServiceController>, 'execute' | 'ask'>;
+export type Accreditation = Promised<AccreditationServiceController>;
 
 /** The token the routes inject `Accreditation` by. */
 export const ACCREDITATION = Symbol('Accreditation');

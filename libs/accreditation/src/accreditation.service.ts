@@ -1,7 +1,7 @@
 /**
  * The accreditation context's interface bound to its use cases in this process: what ACCREDITATION is
- * standalone, and what the accreditation process serves on gRPC for the rpcs of
- * proto/observa/accreditation/v1/accreditation.proto. It reads the clock for every write. Over gRPC the
+ * standalone, and what the accreditation process serves on gRPC under the controller decorators generated
+ * from proto/observa/accreditation/v1/accreditation.proto. It reads the clock for every write. Over gRPC the
  * context's own named errors go out in the platform's terms (http-errors.ts) as Problems, so the edge
  * answers the same problem+json standalone (where the routes map them) and distributed.
  */
@@ -13,7 +13,6 @@ import {
   UseInterceptors,
   type ArgumentsHost,
 } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
 import { ValidationFailed } from '#platform';
 import type { CommandContext as CommandContextMessage } from '#proto/observa/common/v1/calls';
@@ -29,6 +28,7 @@ import {
 } from '#event-sourcing';
 import {
   ACCREDITATION_SERVICE_NAME,
+  AccreditationServiceControllerMethods,
   type ApproveApplicationRequest,
   type ErasePersonRequest,
   type FindBadgeRequest,
@@ -91,6 +91,7 @@ export class AccreditationProblemFilter extends GrpcProblemFilter {
  * carries.
  */
 @Controller()
+@AccreditationServiceControllerMethods()
 @UseFilters(AccreditationProblemFilter)
 @UseInterceptors(GrpcCorrelation)
 export class AccreditationService implements Accreditation {
@@ -104,7 +105,6 @@ export class AccreditationService implements Accreditation {
     @Inject(ImportJobRunner) private readonly runner: ImportJobRunner,
   ) {}
 
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'publishRuleSet')
   async publishRuleSet(request: PublishRuleSetRequest): Promise<WriteResult> {
     const context = commandContextOf(request.context);
     const { ruleSetId, result } = await publishRuleSet(this.store, {
@@ -116,7 +116,6 @@ export class AccreditationService implements Accreditation {
     return writeResultOf(ruleSetId, result);
   }
 
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'submitApplication')
   async submitApplication(request: SubmitApplicationRequest): Promise<WriteResult> {
     const context = commandContextOf(request.context);
     const { applicationId, result } = await submitApplication(this.store, this.vault, {
@@ -131,7 +130,6 @@ export class AccreditationService implements Accreditation {
     return writeResultOf(applicationId, result);
   }
 
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'importApplications')
   async importApplications(request: ImportApplicationsRequest): Promise<ImportApplicationsResponse> {
     const context = commandContextOf(request.context);
     if (request.format !== 'csv' && request.format !== 'xlsx')
@@ -145,7 +143,6 @@ export class AccreditationService implements Accreditation {
     return { job: importJobMessageOf(job) };
   }
 
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'screenApplication')
   async screenApplication(request: ScreenApplicationRequest): Promise<WriteResult> {
     const context = commandContextOf(request.context);
     const result = await screenApplication(this.store, this.vault, {
@@ -158,43 +155,34 @@ export class AccreditationService implements Accreditation {
     return writeResultOf(request.applicationId, result);
   }
 
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'approveApplication')
   approveApplication(request: ApproveApplicationRequest): Promise<WriteResult> {
     return this.step(request, {
       type: 'ApproveApplication',
       ...(request.reason && { reason: request.reason }),
     });
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'rejectApplication')
   rejectApplication(request: RejectApplicationRequest): Promise<WriteResult> {
     return this.step(request, { type: 'RejectApplication', reason: request.reason });
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'requestAccreditation')
   requestAccreditation(request: RequestAccreditationRequest): Promise<WriteResult> {
     return this.step(request, { type: 'RequestAccreditation', hostBody: request.hostBody });
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'refuseAccreditation')
   refuseAccreditation(request: RefuseAccreditationRequest): Promise<WriteResult> {
     return this.step(request, { type: 'RefuseAccreditation', reason: request.reason });
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'suspendAccreditation')
   suspendAccreditation(request: SuspendAccreditationRequest): Promise<WriteResult> {
     return this.step(request, { type: 'SuspendAccreditation', reason: request.reason });
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'reinstateAccreditation')
   reinstateAccreditation(request: ReinstateAccreditationRequest): Promise<WriteResult> {
     return this.step(request, { type: 'ReinstateAccreditation' });
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'revokeAccreditation')
   revokeAccreditation(request: RevokeAccreditationRequest): Promise<WriteResult> {
     return this.step(request, { type: 'RevokeAccreditation', reason: request.reason });
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'expireAccreditation')
   expireAccreditation(request: ExpireAccreditationRequest): Promise<WriteResult> {
     return this.step(request, { type: 'ExpireAccreditation' });
   }
 
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'grantAccreditation')
   async grantAccreditation(request: GrantAccreditationRequest): Promise<WriteResult> {
     const context = commandContextOf(request.context);
     return grantAccreditation(this.store, {
@@ -209,7 +197,6 @@ export class AccreditationService implements Accreditation {
     });
   }
 
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'erasePerson')
   async erasePerson(request: ErasePersonRequest): Promise<WriteResult> {
     const context = commandContextOf(request.context);
     const { missionId } = context;
@@ -234,27 +221,21 @@ export class AccreditationService implements Accreditation {
     };
   }
 
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'listRuleSets')
   listRuleSets(request: ListRuleSetsRequest) {
     return listRuleSets(this.ruleSets, request);
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'listApplications')
   listApplications(request: ListApplicationsRequest) {
     return listApplications(this.applications, this.vault, request);
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'getApplication')
   getApplication(request: GetApplicationRequest) {
     return getApplication(this.applications, this.vault, request);
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'listObservers')
   listObservers(request: ListObserversRequest) {
     return listObservers(this.applications, this.vault, request);
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'findBadge')
   findBadge(request: FindBadgeRequest) {
     return findBadge(this.applications, this.vault, request);
   }
-  @GrpcMethod(ACCREDITATION_SERVICE_NAME, 'getImportJob')
   getImportJob(request: GetImportJobRequest) {
     return getImportJob(this.jobs, request);
   }

@@ -72,12 +72,6 @@ const requireDistributedConfig = (config: AppConfig): void => {
   if (problems.length > 0) throw new ConfigInvalid(problems);
 };
 
-const hasContracts = ({ contracts }: ContextDefinition): boolean =>
-  contracts !== undefined &&
-  ('length' in contracts
-    ? contracts.length > 0
-    : (contracts.commands?.length ?? 0) + (contracts.queries?.length ?? 0) > 0);
-
 @Module({})
 export class ContextHostModule {
   static forRoot(context: ContextDefinition, options: Resolved): DynamicModule {
@@ -108,12 +102,9 @@ export class ContextHostModule {
         HealthModule,
         context.module,
       ],
-      // The typed service's controller, and the generic tunnel while the context has classes on it.
       controllers: [
-        ...(context.service ? [context.service.controller] : []),
-        ...(!context.service || hasContracts(context)
-          ? [contextGrpcController(context.name, options.endpoint, options.registry)]
-          : []),
+        context.service?.controller ??
+          contextGrpcController(context.name, options.endpoint, options.registry),
         GrpcHealthController,
       ],
     };
