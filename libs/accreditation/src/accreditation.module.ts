@@ -1,8 +1,8 @@
 /**
- * The accreditation context in a host process: one folder per use case (its route, its use case, and
- * the transport adapter the CommandBus reaches it by), one folder per read model (its projection,
- * queries and routes), the personal data vault on the shared pool, and the read models fed by the
- * host's projection transport.
+ * The accreditation context in a host process: one folder per use case (its route and its use case), one
+ * folder per read model (its projection, queries and routes), its interface bound to the use cases
+ * (ACCREDITATION), the personal data vault on the shared pool, and the read models fed by the host's
+ * projection transport.
  */
 import { Module, type OnModuleInit } from '@nestjs/common';
 import {

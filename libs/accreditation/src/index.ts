@@ -54,7 +54,7 @@ export type {
   ImportReport,
   ImportRowReport,
 } from './imports/import-applications.js';
-export { plainContext, type WriteResult } from './write-result.js';
+export type { WriteResult } from './write-result.js';
 export { AccreditationModule } from './accreditation.module.js';
 export { ACCREDITATION, type Accreditation } from './accreditation.contract.js';
 export { AccreditationService, accreditationService } from './accreditation.service.js';
@@ -65,6 +65,6 @@ export {
   RuleSetRow,
   accreditationProjection,
 } from './applications-view/applications.projection.js';
-/** Errors of this context that cross the wire by name (the hosts register every exported one). */
+/** This context's own errors (AccreditationProblemFilter answers them as Problems over gRPC). */
 export { InvalidRuleSet } from './publish-rule-set/publish-rule-set.js';
 export { BadgeNumberTaken } from './domain/badge.js';

@@ -17,15 +17,6 @@ export const writeResultOf = (id: string, result: CommandResult): WriteResult =>
   appended: result.appended,
 });
 
-/** The write context of a request without `newId`: what a command carries of who, where and why. */
-export const plainContext = (context: CommandContext): CommandContext => ({
-  ...(context.commandId !== undefined && { commandId: context.commandId }),
-  ...(context.missionId !== undefined && { missionId: context.missionId }),
-  ...(context.actor && { actor: { ...context.actor } }),
-  ...(context.correlationId !== undefined && { correlationId: context.correlationId }),
-  ...(context.causationId !== undefined && { causationId: context.causationId }),
-});
-
 /** Who asked, as the events name them. */
 export const actorOf = (context: CommandContext): string => context.actor?.userId ?? 'unknown';
 
