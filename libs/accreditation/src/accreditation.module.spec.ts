@@ -1,9 +1,8 @@
 /**
- * The accreditation module as the gRPC bridge and the HTTP controllers use it: commands and queries on
- * the buses, on a real embedded PGlite store with its read models fed in process. No HTTP here.
+ * The accreditation module as the routes and the gRPC controller use it: its interface (ACCREDITATION),
+ * on a real embedded PGlite store with its read models fed in process. No HTTP here.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -22,7 +21,6 @@ import {
   IdempotencyMismatch,
   NotFound,
   PERSONAL_DATA_VAULT,
-  type CommandContext,
   type EventStore,
   type PostgresPersonalDataVault,
 } from '#event-sourcing';
@@ -30,40 +28,39 @@ import { anna, applicant, kyrgyzCall, missionId } from './domain/application.exa
 import { kazakhstan2020ObserverDocuments, kyrgyzstan2023LtoCall } from './domain/rule-sets.js';
 import { ACCREDITATION_CLOCK } from './clock.js';
 import { AccreditationModule } from './accreditation.module.js';
+import { ACCREDITATION, type Accreditation } from './accreditation.contract.js';
 import { badgeDecider, BadgeNumberTaken } from './domain/badge.js';
 import { InvalidRuleSet } from './index.js';
 import {
-  GrantAccreditationCommand,
-  ImportApplications,
-  PublishRuleSet,
-  ScreenApplication,
-  SubmitApplicationCommand,
-  TakeApplicationStep,
   type ApplicationStep,
 } from './index.js';
+import { personMessageOf } from './submit-application/person.message.js';
+import { importJobViewOf } from './imports/import-job.message.js';
+import { takeStep } from './rpc-calls.spec-support.js';
 import { applicationStream, badgeStream } from './identities.js';
 import {
   accreditationProjection,
   ApplicationRow,
   toView,
 } from './applications-view/applications.projection.js';
-import {
-  GetApplication,
-  GetImportJob,
-  ListApplications,
-  ListRuleSets,
-  type ApplicationView,
-} from './index.js';
+import type { ApplicationView, RuleSet } from './index.js';
+import { applicationViewOf, pageOf } from './applications-view/application.message.js';
 
 const otherMission = 'mission-kz-2020';
 let clock = new Date('2023-10-01T09:00:00Z');
 let commands = 0;
-const context = (commandId = `command-${++commands}`): CommandContext => ({
+/** A command's context as its rpc carries it. */
+const commandContext = (commandId = `command-${++commands}`, mission = missionId) => ({
   commandId,
-  missionId,
+  missionId: mission,
   actor: { userId: 'user-secretariat', role: 'secretariat' },
   correlationId: 'spec',
+  causationId: commandId,
+  occurredAt: clock.toISOString(),
 });
+
+/** Who asks, as a query rpc carries it. */
+const asked = { correlationId: 'spec' };
 
 const eventually = async <T>(check: () => Promise<T>): Promise<T> => {
   const deadline = Date.now() + 10_000;
@@ -79,12 +76,13 @@ const eventually = async <T>(check: () => Promise<T>): Promise<T> => {
 
 describe('accreditation module (PGlite, buses)', () => {
   let moduleRef: TestingModule;
-  let bus: CommandBus;
-  let queries: QueryBus;
+  let accreditation: Accreditation;
   let store: EventStore;
 
   const view = (applicationId: string, mission = missionId) =>
-    queries.execute(new GetApplication(mission, applicationId));
+    accreditation
+      .getApplication({ context: asked, missionId: mission, applicationId })
+      .then(({ application }) => applicationViewOf(application));
   const until = (applicationId: string, ready: (v: ApplicationView) => boolean) =>
     eventually(async () => {
       const v = await view(applicationId);
@@ -92,27 +90,36 @@ describe('accreditation module (PGlite, buses)', () => {
       return v;
     });
   const step = (applicationId: string, s: ApplicationStep) =>
-    bus.execute(new TakeApplicationStep({ missionId, applicationId, step: s }, context()));
+    takeStep(accreditation, commandContext(), applicationId, s);
   const submit = async (person = anna, delegation = 'DE') =>
     (
-      await bus.execute(
-        new SubmitApplicationCommand({ missionId, delegation, role: 'LTO', person }, context()),
-      )
+      await accreditation.submitApplication({
+        context: commandContext(),
+        delegation,
+        role: 'LTO',
+        person: personMessageOf(person),
+      })
     ).id;
   const toRequested = async (applicationId: string) => {
-    await bus.execute(
-      new ScreenApplication({ missionId, applicationId, ruleSetId: kyrgyzCall.id }, context()),
-    );
+    await accreditation.screenApplication({
+      context: commandContext(),
+      applicationId,
+      ruleSetId: kyrgyzCall.id,
+    });
     await step(applicationId, { type: 'ApproveApplication' });
     await step(applicationId, { type: 'RequestAccreditation', hostBody: 'CEC of the Kyrgyz Republic' });
   };
+  const publish = (ruleSet: unknown) =>
+    accreditation.publishRuleSet({ context: commandContext(), ruleSetJson: JSON.stringify(ruleSet) });
   const grant = (applicationId: string, badgeNumber: string, validTo = '2023-12-15T00:00:00Z') =>
-    bus.execute(
-      new GrantAccreditationCommand(
-        { missionId, applicationId, badgeNumber, validFrom: '2023-11-01T00:00:00Z', validTo, conditions: [] },
-        context(),
-      ),
-    );
+    accreditation.grantAccreditation({
+      context: commandContext(),
+      applicationId,
+      badgeNumber,
+      validFrom: '2023-11-01T00:00:00Z',
+      validTo,
+      conditions: [],
+    });
 
   beforeAll(async () => {
     const config = loadConfig({ OBSERVA_DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });
@@ -130,17 +137,14 @@ describe('accreditation module (PGlite, buses)', () => {
       .useValue(() => clock)
       .compile();
     await moduleRef.init();
-    bus = moduleRef.get(CommandBus);
-    queries = moduleRef.get(QueryBus);
+    accreditation = moduleRef.get(ACCREDITATION);
     store = moduleRef.get(EVENT_STORE);
-    await bus.execute(new PublishRuleSet({ missionId, ruleSet: kyrgyzCall }, context()));
+    await publish(kyrgyzCall);
   });
   afterAll(() => moduleRef?.close());
 
   it('names every problem of a rule set, and takes a missing missionId from the mission', async () => {
-    const refused = bus.execute(
-      new PublishRuleSet({ missionId, ruleSet: { id: '', version: 1, rules: [] } }, context()),
-    );
+    const refused = publish({ id: '', version: 1, rules: [] });
     await expect(refused).rejects.toBeInstanceOf(InvalidRuleSet);
     await expect(refused).rejects.toMatchObject({
       problems: expect.arrayContaining([
@@ -149,13 +153,15 @@ describe('accreditation module (PGlite, buses)', () => {
       ]),
     });
     const { missionId: _ignored, ...withoutMission } = kazakhstan2020ObserverDocuments(missionId);
-    await bus.execute(new PublishRuleSet({ missionId, ruleSet: withoutMission }, context()));
+    await publish(withoutMission);
     await expect(
-      bus.execute(new PublishRuleSet({ missionId, ruleSet: kyrgyzstan2023LtoCall(otherMission) }, context())),
+      publish(kyrgyzstan2023LtoCall(otherMission)),
     ).rejects.toBeInstanceOf(InvalidRuleSet);
     const listed = await eventually(async () => {
-      const { items: sets, nextCursor } = await queries.execute(
-        new ListRuleSets(missionId, { limit: 50, cursor: null }),
+      const reply = await accreditation.listRuleSets({ context: asked, missionId, page: { limit: 50 } });
+      const { items: sets, nextCursor } = pageOf(
+        { ...reply, items: reply.ruleSetsJson },
+        (json: string) => JSON.parse(json) as RuleSet,
       );
       if (sets.length < 2) throw new Error('not yet');
       expect(nextCursor).toBeNull();
@@ -167,7 +173,7 @@ describe('accreditation module (PGlite, buses)', () => {
   it('refuses to rewrite a published version: a change is the next version', async () => {
     const changed = { ...kyrgyzCall, rules: [{ kind: 'must-be-non-partisan' as const }] };
     await expect(
-      bus.execute(new PublishRuleSet({ missionId, ruleSet: changed }, context())),
+      publish(changed),
     ).rejects.toBeInstanceOf(DomainRuleBroken);
   });
 
@@ -213,20 +219,11 @@ describe('accreditation module (PGlite, buses)', () => {
     const person = applicant({
       identityDocument: { kind: 'passport', number: 'X300', issuingCountry: 'DE' },
     });
-    const first = await bus.execute(
-      new SubmitApplicationCommand({ missionId, delegation: 'DE', role: 'LTO', person }, context('retry-1')),
-    );
-    const again = await bus.execute(
-      new SubmitApplicationCommand({ missionId, delegation: 'DE', role: 'LTO', person }, context('retry-1')),
-    );
+    const first = await accreditation.submitApplication({ context: commandContext('retry-1'), delegation: 'DE', role: 'LTO', person: personMessageOf(person) });
+    const again = await accreditation.submitApplication({ context: commandContext('retry-1'), delegation: 'DE', role: 'LTO', person: personMessageOf(person) });
     expect(again).toEqual({ ...first, appended: false });
     await expect(
-      bus.execute(
-        new SubmitApplicationCommand(
-          { missionId, delegation: 'FR', role: 'LTO', person },
-          context('retry-1'),
-        ),
-      ),
+      accreditation.submitApplication({ context: commandContext('retry-1'), delegation: 'FR', role: 'LTO', person: personMessageOf(person) }),
     ).rejects.toBeInstanceOf(IdempotencyMismatch);
   });
 
@@ -324,12 +321,7 @@ describe('accreditation module (PGlite, buses)', () => {
       applicant({ identityDocument: { kind: 'passport', number: 'X500', issuingCountry: 'DE' } }),
     );
     await expect(
-      bus.execute(
-        new TakeApplicationStep(
-          { missionId: otherMission, applicationId: id, step: { type: 'ApproveApplication' } },
-          context(),
-        ),
-      ),
+      accreditation.approveApplication({ context: commandContext(undefined, otherMission), applicationId: id }),
     ).rejects.toBeInstanceOf(NotFound);
     await until(id, () => true);
     await expect(view(id, otherMission)).rejects.toBeInstanceOf(NotFound);
@@ -344,19 +336,26 @@ describe('accreditation module (PGlite, buses)', () => {
       ',,,,,,,,',
       'Ivan,Petrov,1950-01-01,RU,RU500101,ru,LTO,RU,not-a-question',
     ].join('\r\n');
-    const job = await bus.execute(
-      new ImportApplications(
-        { missionId, format: 'csv', content: Buffer.from(csv).toString('base64') },
-        context(),
-      ),
+    const job = importJobViewOf(
+      (
+        await accreditation.importApplications({
+          context: commandContext(),
+          format: 'csv',
+          content: Buffer.from(csv),
+        })
+      ).job,
     );
     expect(job).toMatchObject({ missionId, state: 'queued', progress: { done: 0, total: 4 } });
     const done = await eventually(async () => {
-      const now = await queries.execute(new GetImportJob(missionId, job.id));
+      const now = importJobViewOf(
+        (await accreditation.getImportJob({ context: asked, missionId, jobId: job.id })).job,
+      );
       if (now.state !== 'done') throw new Error(`the job is ${now.state}`);
       return now;
     });
-    await expect(queries.execute(new GetImportJob(otherMission, job.id))).rejects.toBeInstanceOf(NotFound);
+    await expect(
+      accreditation.getImportJob({ context: asked, missionId: otherMission, jobId: job.id }),
+    ).rejects.toBeInstanceOf(NotFound);
     const report = done.report!;
     expect(report.rows.map((r) => [r.row, r.status])).toEqual([
       [2, 'created'],
@@ -368,19 +367,24 @@ describe('accreditation module (PGlite, buses)', () => {
       { field: 'conflicts_of_interest', message: '"not-a-question" is not a question' },
     ]);
     const kral = await until(report.rows[1].applicationId!, () => true);
-    await bus.execute(
-      new ScreenApplication(
-        { missionId, applicationId: kral.applicationId, ruleSetId: kyrgyzCall.id },
-        context(),
-      ),
-    );
+    await accreditation.screenApplication({
+      context: commandContext(),
+      applicationId: kral.applicationId,
+      ruleSetId: kyrgyzCall.id,
+    });
     const screened = await until(kral.applicationId, (v) => v.status === 'screened');
     expect(screened.screening?.failures.map((f) => f.rule)).toEqual([
       'excluded-occupation',
       'must-be-non-partisan',
     ]);
-    const submitted = await queries.execute(
-      new ListApplications(missionId, 'submitted', { limit: 50, cursor: null }),
+    const submitted = pageOf(
+      await accreditation.listApplications({
+        context: asked,
+        missionId,
+        status: 'submitted',
+        page: { limit: 50 },
+      }),
+      applicationViewOf,
     );
     expect(submitted.items.map((a) => a.person.familyName)).toContain('Nowak');
   });

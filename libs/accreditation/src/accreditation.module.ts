@@ -1,11 +1,10 @@
 /**
- * The accreditation context in a host process: one folder per use case (its route, its use case, and
- * the transport adapter the CommandBus reaches it by), one folder per read model (its projection,
- * queries and routes), the personal data vault on the shared pool, and the read models fed by the
- * host's projection transport.
+ * The accreditation context in a host process: one folder per use case (its route and its use case), one
+ * folder per read model (its projection, queries and routes), its interface bound to the use cases
+ * (ACCREDITATION), the personal data vault on the shared pool, and the read models fed by the host's
+ * projection transport.
  */
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import {
   keyEncryptionKeyStoreFor,
   PERSONAL_DATA_VAULT,
@@ -22,34 +21,24 @@ import {
   ApplicationRow,
   RuleSetRow,
 } from './applications-view/applications.projection.js';
-import { GetApplicationHandler, ListApplicationsHandler } from './applications-view/queries.js';
+import { ACCREDITATION } from './accreditation.contract.js';
+import { AccreditationService } from './accreditation.service.js';
 import { ACCREDITATION_CLOCK } from './clock.js';
 import { ErasePersonRoute } from './erase-person/erase-person.http.js';
-import { ErasePersonHandler } from './erase-person/erase-person.transport.js';
 import { GrantAccreditationRoute } from './grant-accreditation/grant-accreditation.http.js';
-import { GrantAccreditationHandler } from './grant-accreditation/grant-accreditation.transport.js';
 import { ImportApplicationsRoute } from './imports/import-applications.http.js';
-import { ImportApplicationsHandler } from './imports/import-applications.transport.js';
 import { ImportJobRunner } from './imports/import-job-runner.js';
 import { ImportJobs } from './imports/import-jobs.js';
 import { ImportJobsRoute } from './imports/import-jobs.http.js';
-import { GetImportJobHandler } from './imports/import-queries.js';
 import { ObserversRoutes } from './observers-view/observers.http.js';
-import { FindBadgeHandler, ListObserversHandler } from './observers-view/queries.js';
 import { PublishRuleSetRoute } from './publish-rule-set/publish-rule-set.http.js';
-import { PublishRuleSetHandler } from './publish-rule-set/publish-rule-set.transport.js';
-import { ListRuleSetsHandler } from './rule-sets-view/queries.js';
 import { RuleSetsRoutes } from './rule-sets-view/rule-sets.http.js';
 import { ScreenApplicationRoute } from './screen-application/screen-application.http.js';
-import { ScreenApplicationHandler } from './screen-application/screen-application.transport.js';
 import { SubmitApplicationRoute } from './submit-application/submit-application.http.js';
-import { SubmitApplicationHandler } from './submit-application/submit-application.transport.js';
 import { TakeApplicationStepRoutes } from './take-application-step/take-application-step.http.js';
-import { TakeApplicationStepHandler } from './take-application-step/take-application-step.transport.js';
 
 @Module({
   imports: [
-    CqrsModule.forRoot(),
     ReadModelTables.forFeature([ApplicationRow, RuleSetRow], ACCREDITATION_READ_MODEL_TABLES),
   ],
   controllers: [
@@ -95,22 +84,10 @@ import { TakeApplicationStepHandler } from './take-application-step/take-applica
       },
     },
     ImportJobRunner,
-    // Transport adapters (CommandBus and QueryBus), replaced by the interface generated from proto/.
-    PublishRuleSetHandler,
-    SubmitApplicationHandler,
-    ImportApplicationsHandler,
-    ScreenApplicationHandler,
-    TakeApplicationStepHandler,
-    GrantAccreditationHandler,
-    ErasePersonHandler,
-    ListApplicationsHandler,
-    GetApplicationHandler,
-    ListObserversHandler,
-    FindBadgeHandler,
-    ListRuleSetsHandler,
-    GetImportJobHandler,
+    { provide: ACCREDITATION, useClass: AccreditationService },
   ],
-  exports: [PERSONAL_DATA_VAULT],
+  // The accreditation process's gRPC controller (AccreditationService) needs what the use cases need.
+  exports: [ACCREDITATION, PERSONAL_DATA_VAULT, ACCREDITATION_CLOCK, ImportJobs, ImportJobRunner, ReadModelTables],
 })
 export class AccreditationModule implements OnModuleInit {
   constructor(private readonly projections: ProjectionHost) {}

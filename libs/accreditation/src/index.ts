@@ -46,23 +46,7 @@ export type {
   SubmitApplication,
   SuspendAccreditation,
 } from './domain/application.commands.js';
-// The command and query classes the transport carries (libs/contracts finds them among these exports).
-export { PublishRuleSet } from './publish-rule-set/publish-rule-set.transport.js';
-export { SubmitApplicationCommand } from './submit-application/submit-application.transport.js';
-export { ScreenApplication } from './screen-application/screen-application.transport.js';
-export { TakeApplicationStep } from './take-application-step/take-application-step.transport.js';
-export { GrantAccreditationCommand } from './grant-accreditation/grant-accreditation.transport.js';
-export { ErasePersonCommand } from './erase-person/erase-person.transport.js';
-export { ImportApplications } from './imports/import-applications.transport.js';
-export {
-  GetApplication,
-  ListApplications,
-  type ApplicationView,
-  type PersonView,
-} from './applications-view/queries.js';
-export { FindBadge, ListObservers } from './observers-view/queries.js';
-export { ListRuleSets } from './rule-sets-view/queries.js';
-export { GetImportJob } from './imports/import-queries.js';
+export type { ApplicationView, PersonView } from './applications-view/queries.js';
 export type { ApplicationStep } from './take-application-step/take-application-step.js';
 export type {
   ImportFormat,
@@ -70,8 +54,10 @@ export type {
   ImportReport,
   ImportRowReport,
 } from './imports/import-applications.js';
-export { plainContext, type WriteResult } from './write-result.js';
+export type { WriteResult } from './write-result.js';
 export { AccreditationModule } from './accreditation.module.js';
+export { ACCREDITATION, type Accreditation } from './accreditation.contract.js';
+export { AccreditationService, accreditationService } from './accreditation.service.js';
 export { ACCREDITATION_CLOCK, type Clock } from './clock.js';
 export { applicationIdFor, personIdFor, applicationStream } from './identities.js';
 export {
@@ -79,6 +65,6 @@ export {
   RuleSetRow,
   accreditationProjection,
 } from './applications-view/applications.projection.js';
-/** Errors of this context that cross the wire by name (the hosts register every exported one). */
+/** This context's own errors (AccreditationProblemFilter answers them as Problems over gRPC). */
 export { InvalidRuleSet } from './publish-rule-set/publish-rule-set.js';
 export { BadgeNumberTaken } from './domain/badge.js';

@@ -1,5 +1,7 @@
 /** The answer to every write of the context (WriteReply's shape, as JSON), and the request context a command carries. */
 import type { CommandContext, CommandResult } from '#event-sourcing';
+import { ValidationFailed } from '#platform';
+import type { CommandContext as CommandContextMessage } from '#proto/observa/common/v1/calls';
 
 export type WriteResult = {
   readonly id: string;
@@ -15,14 +17,25 @@ export const writeResultOf = (id: string, result: CommandResult): WriteResult =>
   appended: result.appended,
 });
 
-/** The write context of a request without `newId`: what a command carries of who, where and why. */
-export const plainContext = (context: CommandContext): CommandContext => ({
-  ...(context.commandId !== undefined && { commandId: context.commandId }),
-  ...(context.missionId !== undefined && { missionId: context.missionId }),
-  ...(context.actor && { actor: { ...context.actor } }),
-  ...(context.correlationId !== undefined && { correlationId: context.correlationId }),
-  ...(context.causationId !== undefined && { causationId: context.causationId }),
-});
-
 /** Who asked, as the events name them. */
 export const actorOf = (context: CommandContext): string => context.actor?.userId ?? 'unknown';
+
+/** A command's context as its rpc carries it, with its mission: what the use cases take. @throws ValidationFailed without a mission, actor or command id */
+export const commandContextOf = (
+  message: CommandContextMessage | undefined,
+): CommandContext & { readonly missionId: string } => {
+  const missing = [
+    ...(message?.missionId ? [] : ['context.missionId']),
+    ...(message?.actor?.userId ? [] : ['context.actor']),
+    ...(message?.commandId ? [] : ['context.commandId']),
+  ];
+  if (missing.length > 0 || !message?.missionId)
+    throw new ValidationFailed(missing.map((field) => ({ field, message: `${field} is required` })));
+  return {
+    commandId: message.commandId,
+    missionId: message.missionId,
+    ...(message.actor && { actor: { userId: message.actor.userId, role: message.actor.role } }),
+    ...(message.correlationId && { correlationId: message.correlationId }),
+    ...(message.causationId && { causationId: message.causationId }),
+  };
+};

@@ -85,7 +85,7 @@ const ledgerContext: ContextDefinition = {
   reads: { [TALLY]: TALLIES },
 };
 
-/** A gRPC service for the hosts to serve (this spec sends them no command). */
+/** A gRPC service for the hosts' endpoint (its contexts have no typed service: this spec sends them no call). */
 const endpoint = () => {
   const dir = mkdtempSync(join(tmpdir(), 'observa-faults-proto-'));
   mkdirSync(join(dir, 'observa', 'faults', 'v1'), { recursive: true });
@@ -93,11 +93,11 @@ const endpoint = () => {
     join(dir, 'observa', 'faults', 'v1', 'faults.proto'),
     `syntax = "proto3";
 package observa.faults.v1;
-import "observa/common/v1/envelope.proto";
 service FaultsService {
-  rpc Execute(observa.common.v1.CommandRequest) returns (observa.common.v1.CommandReply);
-  rpc Ask(observa.common.v1.QueryRequest) returns (observa.common.v1.QueryReply);
+  rpc Ping(PingRequest) returns (PingResponse);
 }
+message PingRequest {}
+message PingResponse {}
 `,
   );
   return contextEndpoint('faults', [dir]);

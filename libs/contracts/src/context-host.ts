@@ -6,7 +6,6 @@
  */
 import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import kafkajs, { type Kafka } from 'kafkajs';
 import { TopicRouting } from '#messaging';
@@ -26,12 +25,10 @@ import {
 } from '#platform';
 import { KafkaProjectionsModule } from '#platform';
 import type { ContextDefinition } from './context-definition.js';
-import { contextGrpcController, GrpcHealthController } from './context-grpc.controller.js';
-import { contractRegistry, type ContractRegistry } from './contract-registry.js';
+import { GrpcHealthController } from './grpc-health.controller.js';
 import { contextEndpoint, grpcOptions, type ContextEndpoint } from './grpc-endpoint.js';
 import { OperationsServer } from './operations-server.js';
 import { RelayModule } from './relay.module.js';
-import { registerRemoteErrors } from './remote-errors.js';
 
 export type ContextHostOptions = {
   /** DATABASE_URL and KAFKA_BROKERS are required; PORT is the operations port. */
@@ -44,12 +41,11 @@ export type ContextHostOptions = {
   readonly kafka?: Kafka;
   /** Consumer groups are this prefix + projection name; defaults to `observa.<name>.`. */
   readonly groupPrefix?: string;
-  readonly registry?: ContractRegistry;
   readonly logger?: PinoLoggerService;
 };
 
 type Resolved = Required<
-  Pick<ContextHostOptions, 'config' | 'kafka' | 'endpoint' | 'groupPrefix' | 'registry'>
+  Pick<ContextHostOptions, 'config' | 'kafka' | 'endpoint' | 'groupPrefix'>
 >;
 
 const kafkaOn = (brokers: readonly string[], clientId: string, logger: Logger): Kafka =>
@@ -86,7 +82,6 @@ export class ContextHostModule {
         MetricsModule,
         EventStoreModule.forRoot(options.config),
         ReadModelsModule,
-        CqrsModule.forRoot(),
         KafkaProjectionsModule.forRoot({
           kafka: options.kafka,
           routing,
@@ -102,11 +97,7 @@ export class ContextHostModule {
         HealthModule,
         context.module,
       ],
-      controllers: [
-        context.service?.controller ??
-          contextGrpcController(context.name, options.endpoint, options.registry),
-        GrpcHealthController,
-      ],
+      controllers: [...(context.service ? [context.service.controller] : []), GrpcHealthController],
     };
   }
 }
@@ -134,9 +125,6 @@ export const contextHost = async (
   options: ContextHostOptions,
 ): Promise<ContextHost> => {
   requireDistributedConfig(options.config);
-  const registry = options.registry ?? contractRegistry;
-  if (context.contracts) registry.register(context.name, context.contracts);
-  if (context.errors) registerRemoteErrors(...context.errors);
   const endpoint = options.endpoint ?? contextEndpoint(context.name);
   const logger = options.logger ?? new PinoLoggerService(createLogger({ level: options.config.logLevel }));
   const module = ContextHostModule.forRoot(context, {
@@ -144,7 +132,6 @@ export const contextHost = async (
     kafka: options.kafka ?? kafkaOn(options.config.kafkaBrokers, `observa-${context.name}`, logger.pino),
     endpoint,
     groupPrefix: options.groupPrefix ?? `observa.${context.name}.`,
-    registry,
   });
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
     ...grpcOptions(endpoint, options.grpcUrl),

@@ -9,6 +9,7 @@
  * queries carry the write context and principal over gRPC.
  */
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { IdentityModule, type IdentityModuleOptions } from '#auth';
 import {
@@ -23,10 +24,8 @@ import {
   type HttpAppOptions,
 } from '#platform';
 import type { ContextDefinition, ModuleLike } from './context-definition.js';
-import { contractRegistry, type ContractRegistry } from './contract-registry.js';
 import type { ContextEndpoint } from './grpc-endpoint.js';
 import { RemoteContextsModule } from './remote-contexts.module.js';
-import { registerRemoteErrors } from './remote-errors.js';
 
 export type GatewayContext = {
   readonly definition: ContextDefinition;
@@ -47,7 +46,6 @@ export type GatewayHostOptions = {
   readonly identity?: IdentityModuleOptions | false;
   /** What else the edge needs. */
   readonly imports?: readonly ModuleLike[];
-  readonly registry?: ContractRegistry;
   readonly http?: HttpAppOptions;
 };
 
@@ -76,6 +74,8 @@ const identityAtTheEdge = (config: AppConfig, options: IdentityModuleOptions): M
     EventStoreModule.forRoot(config),
     ReadModelsModule,
     ProjectionsModule.inProcess(),
+    // Identity's own use cases run on the CommandBus (libs/auth).
+    CqrsModule.forRoot(),
     IdentityModule.forRoot(config, options),
   ];
 };
@@ -86,11 +86,6 @@ export class GatewayHostModule {
   static forRoot(options: GatewayHostOptions): DynamicModule {
     const identity = options.identity ?? {};
     const edgeIdentity = identity === false ? [] : identityAtTheEdge(options.config, identity);
-    const registry = options.registry ?? contractRegistry;
-    for (const { definition } of options.contexts) {
-      if (definition.contracts) registry.register(definition.name, definition.contracts);
-      if (definition.errors) registerRemoteErrors(...definition.errors);
-    }
     return {
       module: GatewayHostModule,
       imports: [
@@ -104,7 +99,6 @@ export class GatewayHostModule {
             ...(endpoint && { endpoint }),
             ...(timeoutMs !== undefined && { timeoutMs }),
           })),
-          registry,
         ),
         ...edgeIdentity,
         ...(options.imports ?? []),

@@ -9,6 +9,7 @@
  */
 import {
   Catch,
+  ConflictException,
   Logger,
   type ArgumentsHost,
   type CallHandler,
@@ -63,6 +64,12 @@ const NAMED: readonly Named[] = [
     is: (error: unknown) => error instanceof type,
     rebuild: (problem: Problem) => again(problem.detail),
   })),
+  {
+    kind: ProblemKind.PROBLEM_KIND_CONFLICT,
+    code: Code.ALREADY_EXISTS,
+    is: (error) => error instanceof ConflictException,
+    rebuild: (problem) => new ConflictException(problem.detail),
+  },
 ];
 
 /** What grpc-js sends for an error a handler throws: a status code, its text, and trailers. */

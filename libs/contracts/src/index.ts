@@ -1,15 +1,10 @@
-/** The distributed run mode: contexts' commands and queries over gRPC, and the hosts that serve them. */
+/** The distributed run mode: contexts' typed rpcs over gRPC, and the hosts that serve them. */
 export * from './calls.js';
 export * from './grpc-problems.js';
-export * from './wire-json.js';
-export * from './wire-messages.js';
-export * from './contract-registry.js';
-export * from './contract-codec.js';
-export * from './remote-errors.js';
 export * from './grpc-endpoint.js';
 export * from './grpc-urls.js';
 export * from './context-definition.js';
-export * from './context-grpc.controller.js';
+export * from './grpc-health.controller.js';
 export * from './remote-context.js';
 export * from './remote-contexts.module.js';
 export * from './remote-health.controller.js';

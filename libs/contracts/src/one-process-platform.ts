@@ -13,7 +13,6 @@ import { topicOf } from '#messaging';
 import { loadConfig, type HttpAppOptions, type LogLevelName, type PinoLoggerService } from '#platform';
 import { findContext, notWrittenYet, type ContextSource } from './context-definition.js';
 import { contextHost, type ContextHost } from './context-host.js';
-import { ContractRegistry } from './contract-registry.js';
 import { contextEndpoint } from './grpc-endpoint.js';
 import { gatewayHost, type GatewayContext, type GatewayHostOptions } from './gateway-host.js';
 
@@ -63,7 +62,6 @@ export const startOneProcessPlatform = async (
   options: OneProcessPlatformOptions,
 ): Promise<OneProcessPlatform> => {
   const groupPrefix = `observa.${options.run}.`;
-  const registry = new ContractRegistry();
   const logLevel = options.logLevel ?? 'silent';
   const hosts: ContextHost[] = [];
   const contexts: GatewayContext[] = [];
@@ -94,7 +92,6 @@ export const startOneProcessPlatform = async (
         grpcUrl,
         endpoint,
         groupPrefix: `${groupPrefix}${source.name}.`,
-        registry,
         ...(options.logger && { logger: options.logger() }),
       });
       hosts.push(host);
@@ -110,7 +107,6 @@ export const startOneProcessPlatform = async (
         OBSERVA_TRUST_PROXY: 'loopback',
       }),
       contexts,
-      registry,
       identity: { ...(options.identity?.now && { now: options.identity.now }) },
       ...(options.imports && { imports: options.imports }),
       http: { ...options.http, ...(options.logger && { logger: options.logger() }) },

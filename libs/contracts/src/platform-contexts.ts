@@ -20,6 +20,7 @@ export const accreditation: ContextSource = {
   library: '#accreditation',
   load: () => import('#accreditation'),
   module: 'AccreditationModule',
+  service: 'accreditationService',
   categories: ['application', 'ruleset', 'badge'],
   defaultGrpcUrl: '127.0.0.1:50052',
 };

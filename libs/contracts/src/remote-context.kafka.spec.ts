@@ -1,7 +1,8 @@
 /**
  * The distributed mode end to end, on real components: a tiny Counter context in its own host (gRPC
  * server, Postgres server, relay to Kafka, its own projection fed from its store) behind a gateway that has only
- * its controller. The same module also runs in-process, and both must answer alike.
+ * its controller, calling its typed service over gRPC. The same module also runs in-process, and both must
+ * answer alike.
  */
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { freePort } from './one-process-platform.js';
@@ -17,23 +18,15 @@ import {
   Module,
   Param,
   Post,
+  UseFilters,
+  UseInterceptors,
   type CanActivate,
   type DynamicModule,
   type ExecutionContext,
   type OnModuleInit,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import {
-  Command,
-  CommandBus,
-  CommandHandler,
-  CqrsModule,
-  Query,
-  QueryBus,
-  QueryHandler,
-  type ICommandHandler,
-  type IQueryHandler,
-} from '@nestjs/cqrs';
+import { GrpcMethod } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsInt } from 'class-validator';
@@ -54,6 +47,7 @@ import type { Projection } from '#event-sourcing/projections';
 import {
   AppConfigModule,
   createHttpApp,
+  currentCorrelationId,
   EventStoreModule,
   loadConfig,
   MetricsModule,
@@ -64,10 +58,13 @@ import {
   type AppConfig,
 } from '#platform';
 import { createTestDatabase, kafkaBrokers, uniqueName, type TestDatabase } from '#testing';
+import type { CommandContext, QueryContext } from '#proto/observa/common/v1/calls';
+import { commandContextMessageOf, queryContextMessageOf, writeReplyOf, type WriteReceipt } from './calls.js';
 import type { ContextDefinition } from './context-definition.js';
 import { contextHost, type ContextHost } from './context-host.js';
 import { gatewayHost } from './gateway-host.js';
 import { contextEndpoint } from './grpc-endpoint.js';
+import { GrpcCorrelation, GrpcProblemFilter } from './grpc-problems.js';
 
 // ---- the Counter context, written as a context author writes one ----
 
@@ -90,25 +87,16 @@ const tally: Decider<Tally, IncrementTally, TallyIncremented> = {
   },
 };
 
-class Increment extends Command<WriteReply> {
-  constructor(
-    readonly payload: { readonly counterId: string; readonly by: number },
-    readonly context: WriteContext,
-  ) {
-    super();
-  }
-}
-
 type TallyView = { readonly counterId: string; readonly total: number; readonly askedBy: string };
 
-class TallyOf extends Query<TallyView> {
-  constructor(
-    readonly counterId: string,
-    readonly principal: Principal,
-  ) {
-    super();
-  }
-}
+/** Its interface, as `npm run proto` would generate it from counterEndpoint's proto, with Promises. */
+type IncrementRequest = { context?: CommandContext; counterId: string; by: number };
+type TallyOfRequest = { context?: QueryContext; counterId: string };
+type Counter = {
+  increment(request: IncrementRequest): Promise<WriteReceipt>;
+  tallyOf(request: TallyOfRequest): Promise<TallyView>;
+};
+const COUNTER = Symbol('Counter');
 
 type TallyRow = { counterId: string; total: number };
 const TallyRows = new EntitySchema<TallyRow>({
@@ -130,54 +118,69 @@ const talliesProjection: Projection = {
   reset: (tx: EntityManager) => tx.clear(TallyRows),
 };
 
-@CommandHandler(Increment)
-class IncrementHandler implements ICommandHandler<Increment> {
+/** Its interface bound to its use cases: the provider in-process, the gRPC controller in its process. */
+@Controller()
+@UseFilters(GrpcProblemFilter)
+@UseInterceptors(GrpcCorrelation)
+class CounterService implements Counter {
   private readonly streams: StreamCommands;
-  constructor(@Inject(EVENT_STORE) store: EventStore) {
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
     this.streams = new StreamCommands(store);
   }
-  async execute({ payload, context }: Increment): Promise<WriteReply> {
-    const command: IncrementTally = { type: 'Increment', by: payload.by };
-    return WriteReply.of(
-      payload.counterId,
-      await this.streams.handle(tally, `${CATEGORY}-${payload.counterId}`, command, context),
-    );
-  }
-}
 
-@QueryHandler(TallyOf)
-class TallyOfHandler implements IQueryHandler<TallyOf> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-  async execute({ counterId, principal }: TallyOf): Promise<TallyView> {
+  @GrpcMethod('CounterService', 'increment')
+  async increment({ context, counterId, by }: IncrementRequest): Promise<WriteReceipt> {
+    const command: IncrementTally = { type: 'Increment', by };
+    const written = await this.streams.handle(tally, `${CATEGORY}-${counterId}`, command, {
+      ...(context?.commandId && { commandId: context.commandId }),
+      ...(context?.actor && { actor: context.actor }),
+      ...(context?.correlationId && { correlationId: context.correlationId }),
+      ...(context?.causationId && { causationId: context.causationId }),
+    });
+    return {
+      id: counterId,
+      streamVersion: written.streamVersion.toString(),
+      eventIds: [...written.eventIds],
+      appended: written.appended,
+    };
+  }
+
+  @GrpcMethod('CounterService', 'tallyOf')
+  async tallyOf({ context, counterId }: TallyOfRequest): Promise<TallyView> {
     const row = await this.dataSource.getRepository(TallyRows).findOneBy({ counterId });
     if (!row) throw new NotFound(`there is no tally ${counterId}`);
-    return { counterId, total: row.total, askedBy: principal.userId };
+    return { counterId, total: row.total, askedBy: context?.principal?.userId ?? '' };
   }
 }
 
-class IncrementRequest {
+class IncrementBody {
   @IsInt() by!: number;
 }
 
 @Controller('tallies')
 class TalliesController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-  ) {}
+  constructor(@Inject(COUNTER) private readonly counter: Counter) {}
 
   @Post(':counterId/increments')
-  increment(
+  async increment(
     @Param('counterId') counterId: string,
-    @Body() body: IncrementRequest,
+    @Body() body: IncrementBody,
     @Write() write: WriteContext,
-  ) {
-    return this.commands.execute(new Increment({ counterId, by: body.by }, write));
+  ): Promise<WriteReply> {
+    return writeReplyOf(
+      await this.counter.increment({ context: commandContextMessageOf(write), counterId, by: body.by }),
+    );
   }
 
   @Get(':counterId')
   tally(@Param('counterId') counterId: string, @CurrentPrincipal() principal: Principal) {
-    return this.queries.execute(new TallyOf(counterId, principal));
+    return this.counter.tallyOf({
+      context: queryContextMessageOf(principal, currentCorrelationId() ?? ''),
+      counterId,
+    });
   }
 }
 
@@ -195,7 +198,7 @@ class TalliesController {
     }),
   ],
   controllers: [TalliesController],
-  providers: [IncrementHandler, TallyOfHandler],
+  providers: [{ provide: COUNTER, useClass: CounterService }],
 })
 class CounterModule implements OnModuleInit {
   constructor(@Inject(ProjectionHost) private readonly projections: ProjectionHost) {}
@@ -207,7 +210,7 @@ class CounterModule implements OnModuleInit {
 const counterContext: ContextDefinition = {
   name: CONTEXT,
   module: CounterModule,
-  contracts: [Increment, TallyOf],
+  service: { token: COUNTER, name: 'CounterService', controller: CounterService },
   categories: [CATEGORY],
 };
 
@@ -219,10 +222,30 @@ const counterEndpoint = () => {
     join(dir, 'observa', 'counter', 'v1', 'counter.proto'),
     `syntax = "proto3";
 package observa.counter.v1;
-import "observa/common/v1/envelope.proto";
+import "observa/common/v1/calls.proto";
 service CounterService {
-  rpc Execute(observa.common.v1.CommandRequest) returns (observa.common.v1.CommandReply);
-  rpc Ask(observa.common.v1.QueryRequest) returns (observa.common.v1.QueryReply);
+  rpc Increment(IncrementRequest) returns (IncrementResponse);
+  rpc TallyOf(TallyOfRequest) returns (TallyOfResponse);
+}
+message IncrementRequest {
+  observa.common.v1.CommandContext context = 1;
+  string counter_id = 2;
+  int32 by = 3;
+}
+message IncrementResponse {
+  string id = 1;
+  int64 stream_version = 2;
+  repeated string event_ids = 3;
+  bool appended = 4;
+}
+message TallyOfRequest {
+  observa.common.v1.QueryContext context = 1;
+  string counter_id = 2;
+}
+message TallyOfResponse {
+  string counter_id = 1;
+  int32 total = 2;
+  string asked_by = 3;
 }
 `,
   );
@@ -256,7 +279,6 @@ const inProcessModule = (config: AppConfig): DynamicModule => {
       EventStoreModule.forRoot(config),
       ReadModelsModule,
       ProjectionsModule.inProcess(),
-      CqrsModule.forRoot(),
       StandInAuthModule,
       CounterModule,
     ],

@@ -1,33 +1,32 @@
 /**
  * The gateway's client of one context's process. `service<Controller>(name)` is the context's typed
  * interface bound to its gRPC service (calls.ts): each rpc with a deadline, its reply, or the named error
- * its Problem detail stands for (grpc-problems.ts). `execute`/`ask` are the generic tunnel (a command or
- * query object as JSON, remote-errors.ts), kept for the contexts whose use cases have no rpcs yet. When
+ * its Problem detail stands for (grpc-problems.ts). When
  * the context cannot be reached the caller gets a 503 with Retry-After, when it does not answer in time
  * a 504, never a 500: nothing is wrong with the request, and a retry with the same Idempotency-Key is safe.
  */
-import { randomUUID } from 'node:crypto';
 import { Metadata } from '@grpc/grpc-js';
 import { GatewayTimeoutException, Logger } from '@nestjs/common';
 import { ClientProxyFactory, type ClientGrpc } from '@nestjs/microservices';
 import { lastValueFrom, type Observable } from 'rxjs';
-import { currentCorrelationId, ServiceUnavailable } from '#platform';
+import { ServiceUnavailable } from '#platform';
 import type { Promised } from './calls.js';
-import { encodeCommand, encodeQuery } from './contract-codec.js';
-import { contractRegistry, type ContractRegistry } from './contract-registry.js';
 import {
   contextEndpoint,
   grpcOptions,
   MAX_RECONNECT_BACKOFF_MS,
   type ContextEndpoint,
 } from './grpc-endpoint.js';
+import type { HealthService } from './grpc-health.controller.js';
 import { errorOfProblem, problemOf } from './grpc-problems.js';
-import { errorOf, RemoteInternalError } from './remote-errors.js';
-import type { ContextService, HealthService, Reply } from './wire-messages.js';
-import { fromWireJson } from './wire-json.js';
+
+/** An error the context's process did not name: what the gateway throws (a 500, its message logged only). */
+export class RemoteInternalError extends Error {
+  override readonly name = 'RemoteInternalError';
+}
 
 export type RemoteContextOptions = {
-  /** The context's name, as its classes are registered (`missions`). */
+  /** The context's name (`missions`). */
   readonly context: string;
   /** host:port of its gRPC server. */
   readonly url: string;
@@ -52,17 +51,13 @@ export class RemoteContext {
   readonly context: string;
   readonly url: string;
   private readonly client: ClientGrpc & { close(): void };
-  private readonly tunnel: ContextService;
   private readonly health: HealthService;
   private readonly timeoutMs: number;
   private readonly logger: Logger;
   /** Since when the context has not been reachable (one log line per outage, not one per request). */
   private unreachableSince: number | undefined;
 
-  constructor(
-    options: RemoteContextOptions,
-    private readonly registry: ContractRegistry = contractRegistry,
-  ) {
+  constructor(options: RemoteContextOptions) {
     this.context = options.context;
     this.url = options.url;
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -72,7 +67,6 @@ export class RemoteContext {
     ) as unknown as ClientGrpc & {
       close(): void;
     };
-    this.tunnel = this.client.getService<ContextService>(endpoint.service);
     this.health = this.client.getService<HealthService>('Health');
     this.logger = new Logger(`Remote:${options.context}`);
   }
@@ -106,20 +100,6 @@ export class RemoteContext {
         .filter(([, method]) => typeof method === 'function')
         .map(([rpc, method]) => [rpc, (request: unknown) => call(rpc, method, request)]),
     ) as Promised<Controller>;
-  }
-
-  async execute(command: object): Promise<unknown> {
-    const request = encodeCommand(command, this.registry);
-    return this.outcome(
-      await this.call(request.name, this.tunnel.execute(request, this.deadline(this.timeoutMs))),
-    );
-  }
-
-  async ask(query: object): Promise<unknown> {
-    const request = encodeQuery(query, currentCorrelationId() ?? randomUUID(), this.registry);
-    return this.outcome(
-      await this.call(request.name, this.tunnel.ask(request, this.deadline(this.timeoutMs))),
-    );
   }
 
   /** true when the context says it is serving within `timeoutMs`. */
@@ -179,10 +159,5 @@ export class RemoteContext {
     this.logger.log(
       `the ${this.context} service at ${this.url} answers again (unreachable for ${seconds} s)`,
     );
-  }
-
-  private outcome(reply: Reply): unknown {
-    if (reply.failure) throw errorOf(reply.failure);
-    return fromWireJson(reply.resultJson ?? '');
   }
 }

@@ -1,14 +1,18 @@
 /** GET /missions/:missionId/applications and /:applicationId: the applications view, by status. */
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { MissionRoles } from '#auth';
-import { ApiProblems, BEARER_PROBLEMS, PageQuery, pageRequestOf, type Page } from '#platform';
+import { CurrentPrincipal, MissionRoles, type Principal } from '#auth';
+import { pageMessageOf, queryContextMessageOf } from '#contracts';
+import {
+  ApiProblems,
+  BEARER_PROBLEMS,
+  currentCorrelationId, PageQuery, pageRequestOf, type Page } from '#platform';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import type { ApplicationStatus } from '../domain/application.js';
 import { READERS } from '../roles.js';
 import { ApplicationPage } from './pages.js';
-import { GetApplication, ListApplications } from './queries.js';
+import { applicationViewOf, pageOf } from './application.message.js';
 import { ApplicationView, STATUSES } from './views.js';
 
 export class ApplicationsQuery extends PageQuery {
@@ -20,7 +24,7 @@ export class ApplicationsQuery extends PageQuery {
 @ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/applications')
 export class ApplicationsRoutes {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(@Inject(ACCREDITATION) private readonly accreditation: Accreditation) {}
 
   @Get()
   @MissionRoles(...READERS)
@@ -33,8 +37,15 @@ export class ApplicationsRoutes {
   async list(
     @Param('missionId') missionId: string,
     @Query() query: ApplicationsQuery,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<Page<ApplicationView>> {
-    return this.queries.execute(new ListApplications(missionId, query.status, pageRequestOf(query)));
+    const reply = await this.accreditation.listApplications({
+      context: queryContextMessageOf(principal, currentCorrelationId() ?? ''),
+      missionId,
+      ...(query.status !== undefined && { status: query.status }),
+      page: pageMessageOf(pageRequestOf(query)),
+    });
+    return pageOf(reply, applicationViewOf);
   }
 
   @Get(':applicationId')
@@ -44,7 +55,13 @@ export class ApplicationsRoutes {
   async get(
     @Param('missionId') missionId: string,
     @Param('applicationId') applicationId: string,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ApplicationView> {
-    return this.queries.execute(new GetApplication(missionId, applicationId));
+    const { application } = await this.accreditation.getApplication({
+      context: queryContextMessageOf(principal, currentCorrelationId() ?? ''),
+      missionId,
+      applicationId,
+    });
+    return applicationViewOf(application);
   }
 }

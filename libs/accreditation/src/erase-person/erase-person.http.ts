@@ -1,19 +1,18 @@
 /** POST /missions/:missionId/persons/:personId/erase: forget a person (crypto-shredding, DESIGN.md §6). */
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { commandContextMessageOf, writeReplyOf } from '#contracts';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import { overHttp } from '../http-errors.js';
-import { plainContext } from '../write-result.js';
-import { ErasePersonCommand } from './erase-person.transport.js';
 
 @ApiTags('accreditation')
 @ApiBearerAuth()
 @ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/persons')
 export class ErasePersonRoute {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(@Inject(ACCREDITATION) private readonly accreditation: Accreditation) {}
 
   @Post(':personId/erase')
   @HttpCode(200)
@@ -29,9 +28,11 @@ export class ErasePersonRoute {
     @Param('missionId') missionId: string,
     @Param('personId') personId: string,
     @Write() write: WriteContext,
-  ) {
-    return overHttp(
-      this.commands.execute(new ErasePersonCommand({ missionId, personId }, plainContext(write))),
+  ): Promise<WriteReply> {
+    return writeReplyOf(
+      await overHttp(
+        this.accreditation.erasePerson({ context: commandContextMessageOf(write, missionId), personId }),
+      ),
     );
   }
 }

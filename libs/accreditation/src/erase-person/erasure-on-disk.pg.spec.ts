@@ -9,7 +9,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
 import pg from 'pg';
 import {
@@ -36,17 +35,15 @@ import { applicant, kyrgyzCall } from '../domain/application.examples.js';
 import type { PersonalData } from '../domain/application.js';
 import { ACCREDITATION_CLOCK } from '../clock.js';
 import { AccreditationModule } from '../accreditation.module.js';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import {
-  ErasePersonCommand,
-  GrantAccreditationCommand,
-  PublishRuleSet,
-  ScreenApplication,
-  SubmitApplicationCommand,
-  TakeApplicationStep,
   type ApplicationStep,
 } from '../index.js';
+import { personMessageOf } from '../submit-application/person.message.js';
+import { takeStep } from '../rpc-calls.spec-support.js';
 import { applicationStream } from '../identities.js';
-import { FindBadge, GetApplication, type ApplicationView } from '../index.js';
+import type { ApplicationView } from '../index.js';
+import { applicationViewOf } from '../applications-view/application.message.js';
 
 const missionId = 'mission-pl-2025';
 const clock = () => new Date('2023-10-01T09:00:00Z');
@@ -57,6 +54,24 @@ const context = () => ({
   actor: { userId: 'user-secretariat', role: 'secretariat' },
   correlationId: 'erasure-on-disk',
 });
+
+/** The same, as an rpc carries it. */
+const commandContext = () => {
+  const { commandId, ...rest } = context();
+  return { ...rest, commandId, causationId: commandId, occurredAt: clock().toISOString() };
+};
+
+/** Who asks, as a query rpc carries it. */
+const asked = { correlationId: 'erasure-on-disk' };
+
+const applicationOf = async (moduleRef: TestingModule, applicationId: string): Promise<ApplicationView> =>
+  applicationViewOf(
+    (
+      await moduleRef
+        .get<Accreditation>(ACCREDITATION)
+        .getApplication({ context: asked, missionId, applicationId })
+    ).application,
+  );
 
 /** Fields no other test writes, so that a hit is this person and not a stale WAL segment of another run. */
 const runTag = () => randomBytes(4).toString('hex');
@@ -126,9 +141,8 @@ type Accredited = {
 
 /** The secretariat's day: two applicants accredited, one revoked and erased. Answers what a scan needs. */
 const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<Accredited> => {
-  const bus = moduleRef.get(CommandBus);
-  const queries = moduleRef.get(QueryBus);
-  const view = (id: string) => queries.execute(new GetApplication(missionId, id));
+  const accreditation = moduleRef.get<Accreditation>(ACCREDITATION);
+  const view = (id: string) => applicationOf(moduleRef, id);
   const until = (id: string, ready: (v: ApplicationView) => boolean) =>
     eventually(async () => {
       const v = await view(id);
@@ -136,45 +150,53 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
       return v;
     });
   const step = (applicationId: string, s: ApplicationStep) =>
-    bus.execute(new TakeApplicationStep({ missionId, applicationId, step: s }, context()));
+    takeStep(accreditation, commandContext(), applicationId, s);
   const accredit = async (person: PersonalData, badgeNumber: string) => {
-    const { id } = await bus.execute(
-      new SubmitApplicationCommand({ missionId, delegation: 'PL', role: 'LTO', person }, context()),
-    );
+    const { id } = await accreditation.submitApplication({
+      context: commandContext(),
+      delegation: 'PL',
+      role: 'LTO',
+      person: personMessageOf(person),
+    });
     await until(id, () => true);
-    await bus.execute(
-      new ScreenApplication({ missionId, applicationId: id, ruleSetId: kyrgyzCall.id }, context()),
-    );
+    await accreditation.screenApplication({
+      context: commandContext(),
+      applicationId: id,
+      ruleSetId: kyrgyzCall.id,
+    });
     await until(id, (v) => v.status === 'screened');
     await step(id, { type: 'ApproveApplication' });
     await step(id, { type: 'RequestAccreditation', hostBody: 'PKW' });
-    await bus.execute(
-      new GrantAccreditationCommand(
-        {
-          missionId,
-          applicationId: id,
-          badgeNumber,
-          validFrom: '2023-11-01T00:00:00Z',
-          validTo: '2023-12-15T00:00:00Z',
-          conditions: [],
-        },
-        context(),
-      ),
-    );
+    await accreditation.grantAccreditation({
+      context: commandContext(),
+      applicationId: id,
+      badgeNumber,
+      validFrom: '2023-11-01T00:00:00Z',
+      validTo: '2023-12-15T00:00:00Z',
+      conditions: [],
+    });
     return until(id, (v) => v.status === 'granted');
   };
 
-  await bus.execute(new PublishRuleSet({ missionId, ruleSet: { ...kyrgyzCall, missionId } }, context()));
+  await accreditation.publishRuleSet({
+    context: commandContext(),
+    ruleSetJson: JSON.stringify({ ...kyrgyzCall, missionId }),
+  });
   const erased = personWith(tag);
   const kept = personWith(runTag());
   const gone = await accredit(erased, `PL-LTO-${tag}`);
   const stays = await accredit(kept, `PL-LTO-${tag}-K`);
-  expect((await queries.execute(new FindBadge(missionId, `PL-LTO-${tag}`))).person.familyName).toBe(
+  const badge = await accreditation.findBadge({
+    context: asked,
+    missionId,
+    badgeNumber: `PL-LTO-${tag}`,
+  });
+  expect(applicationViewOf(badge.application).person.familyName).toBe(
     erased.names.latin.family,
   );
   await step(gone.applicationId, { type: 'RevokeAccreditation', reason: 'left the mission' });
   await until(gone.applicationId, (v) => v.status === 'revoked');
-  await bus.execute(new ErasePersonCommand({ missionId, personId: gone.personId }, context()));
+  await accreditation.erasePerson({ context: commandContext(), personId: gone.personId });
   await until(gone.applicationId, (v) => v.person.erased);
 
   const history = await moduleRef
@@ -200,8 +222,7 @@ const accreditAndErase = async (moduleRef: TestingModule, tag: string): Promise<
 
 /** After the restart: the erased person stays forgotten, the other is whole (no live key was lost). */
 const checkAfterRestart = async (moduleRef: TestingModule, { erased, erasedApp, keptApp }: Accredited) => {
-  const queries = moduleRef.get(QueryBus);
-  const gone: ApplicationView = await queries.execute(new GetApplication(missionId, erasedApp));
+  const gone: ApplicationView = await applicationOf(moduleRef, erasedApp);
   expect(gone.person).toMatchObject({
     erased: true,
     givenName: null,
@@ -209,7 +230,7 @@ const checkAfterRestart = async (moduleRef: TestingModule, { erased, erasedApp, 
     identityDocument: null,
   });
   expect(gone.status).toBe('revoked');
-  const stays: ApplicationView = await queries.execute(new GetApplication(missionId, keptApp));
+  const stays: ApplicationView = await applicationOf(moduleRef, keptApp);
   expect(stays.person.erased).toBe(false);
   expect(stays.person.familyName).toMatch(/^Ołtarzewska-Wójcik/);
   expect(stays.person.familyName).not.toBe(erased.names.latin.family);

@@ -1,6 +1,5 @@
 /** POST /missions/:missionId/applications/:applicationId/grant: the accreditation the host body granted, with its badge. */
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -11,11 +10,11 @@ import {
 } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { commandContextMessageOf, writeReplyOf } from '#contracts';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import { overHttp } from '../http-errors.js';
 import { WRITERS } from '../roles.js';
-import { plainContext, type WriteResult } from '../write-result.js';
-import { GrantAccreditationCommand } from './grant-accreditation.transport.js';
 
 export class GrantBody {
   @ApiProperty({ example: 'KG-LTO-0001' }) @IsString() @Length(1, 100) badgeNumber!: string;
@@ -42,7 +41,7 @@ export class GrantBody {
 @ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/applications')
 export class GrantAccreditationRoute {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(@Inject(ACCREDITATION) private readonly accreditation: Accreditation) {}
 
   @Post(':applicationId/grant')
   @HttpCode(200)
@@ -59,21 +58,17 @@ export class GrantAccreditationRoute {
     @Param('applicationId') applicationId: string,
     @Body() body: GrantBody,
     @Write() write: WriteContext,
-  ): Promise<WriteResult> {
-    return overHttp(
-      this.commands.execute(
-        new GrantAccreditationCommand(
-          {
-            missionId,
-            applicationId,
-            badgeNumber: body.badgeNumber,
-            validFrom: body.validFrom,
-            validTo: body.validTo,
-            conditions: body.conditions ?? [],
-          },
-          plainContext(write),
-        ),
-      ),
+  ): Promise<WriteReply> {
+    const written = await overHttp(
+      this.accreditation.grantAccreditation({
+      context: commandContextMessageOf(write, missionId),
+      applicationId,
+      badgeNumber: body.badgeNumber,
+      validFrom: body.validFrom,
+      validTo: body.validTo,
+      conditions: body.conditions ?? [],
+      }),
     );
+    return writeReplyOf(written);
   }
 }

@@ -4,8 +4,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  BadRequestException,
   Controller,
   HttpCode,
+  Inject,
   Injectable,
   Param,
   PayloadTooLargeException,
@@ -18,7 +20,6 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { tap, type Observable } from 'rxjs';
 import {
@@ -30,12 +31,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiIdempotencyKey, IdempotentUploads, MissionRoles, Write, type WriteContext } from '#auth';
-import { ApiProblems, BEARER_PROBLEMS } from '#platform';
+import { commandContextMessageOf } from '#contracts';
+import { ApiProblems, BEARER_PROBLEMS, ValidationFailed } from '#platform';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import { overHttp } from '../http-errors.js';
 import { WRITERS } from '../roles.js';
-import { plainContext } from '../write-result.js';
 import type { ImportFormat, ImportJobView } from './import-applications.js';
-import { ImportApplications } from './import-applications.transport.js';
+import { importJobViewOf } from './import-job.message.js';
+import { readRoster, unstorableCells } from './roster.js';
+import { RosterTooLarge, UnreadableRoster } from './roster-limits.js';
 import { ImportJobAnswer } from './import-jobs.http.js';
 
 export const CSV_TYPE = 'text/csv';
@@ -129,6 +133,22 @@ class JobLocation implements NestInterceptor {
   }
 }
 
+/**
+ * The file is read here, at the edge, within the roster's limits: a file that is no list (400), that goes
+ * past a limit (413) or holds what storage cannot (400) is refused before it crosses to the context, which
+ * reads the same bytes again for its job.
+ */
+const readable = async (format: ImportFormat, content: Buffer): Promise<void> => {
+  try {
+    const unstorable = unstorableCells(await readRoster(format, content));
+    if (unstorable.length > 0) throw new ValidationFailed(unstorable);
+  } catch (error) {
+    if (error instanceof UnreadableRoster) throw new BadRequestException(error.message);
+    if (error instanceof RosterTooLarge) throw new PayloadTooLargeException(error.message);
+    throw error;
+  }
+};
+
 type UploadedList = { readonly buffer: Buffer; readonly mimetype: string; readonly originalname: string };
 
 @ApiTags('accreditation')
@@ -136,7 +156,7 @@ type UploadedList = { readonly buffer: Buffer; readonly mimetype: string; readon
 @ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/applications')
 export class ImportApplicationsRoute {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(@Inject(ACCREDITATION) private readonly accreditation: Accreditation) {}
 
   @Post('import')
   @HttpCode(202)
@@ -189,13 +209,14 @@ export class ImportApplicationsRoute {
         `send a CSV (${CSV_TYPE}) or XLSX (${XLSX_TYPE}) file, as the body or as the multipart field "file"`,
       );
     const content = file ? file.buffer : Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    return overHttp(
-      this.commands.execute(
-        new ImportApplications(
-          { missionId, format, content: content.toString('base64') },
-          plainContext(write),
-        ),
-      ),
+    await readable(format, content);
+    const { job } = await overHttp(
+      this.accreditation.importApplications({
+        context: commandContextMessageOf(write, missionId),
+        format,
+        content,
+      }),
     );
+    return importJobViewOf(job);
   }
 }

@@ -1,6 +1,5 @@
 /** GET /missions/:missionId/imports/:jobId: how an import of applications stands (see import-applications.http.ts). */
-import { Controller, Get, Param } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -9,11 +8,13 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { MissionRoles } from '#auth';
-import { ApiProblems, BEARER_PROBLEMS } from '#platform';
+import { CurrentPrincipal, MissionRoles, type Principal } from '#auth';
+import { queryContextMessageOf } from '#contracts';
+import { ApiProblems, BEARER_PROBLEMS, currentCorrelationId } from '#platform';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import { WRITERS } from '../roles.js';
 import type { ImportJobView } from './import-applications.js';
-import { GetImportJob } from './import-queries.js';
+import { importJobViewOf } from './import-job.message.js';
 
 /** A field of a row that was refused, and why. */
 export class ImportRowError {
@@ -65,7 +66,7 @@ export class ImportJobAnswer {
 @ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/imports')
 export class ImportJobsRoute {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(@Inject(ACCREDITATION) private readonly accreditation: Accreditation) {}
 
   @Get(':jobId')
   @MissionRoles(...WRITERS)
@@ -74,7 +75,16 @@ export class ImportJobsRoute {
     description: "Those who may import may see the mission's jobs; another mission's job is 404.",
   })
   @ApiOkResponse({ type: ImportJobAnswer })
-  async get(@Param('missionId') missionId: string, @Param('jobId') jobId: string): Promise<ImportJobView> {
-    return this.queries.execute(new GetImportJob(missionId, jobId));
+  async get(
+    @Param('missionId') missionId: string,
+    @Param('jobId') jobId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ImportJobView> {
+    const { job } = await this.accreditation.getImportJob({
+      context: queryContextMessageOf(principal, currentCorrelationId() ?? ''),
+      missionId,
+      jobId,
+    });
+    return importJobViewOf(job);
   }
 }

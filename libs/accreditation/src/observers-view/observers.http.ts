@@ -1,15 +1,19 @@
 /** Who is accredited: observers by delegation, role and language; a badge by its number. */
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { MissionRoles } from '#auth';
-import { ApiProblems, BEARER_PROBLEMS, PageQuery, pageRequestOf, type Page } from '#platform';
+import { CurrentPrincipal, MissionRoles, type Principal } from '#auth';
+import { pageMessageOf, queryContextMessageOf } from '#contracts';
+import {
+  ApiProblems,
+  BEARER_PROBLEMS,
+  currentCorrelationId, PageQuery, pageRequestOf, type Page } from '#platform';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
+import { applicationViewOf, pageOf } from '../applications-view/application.message.js';
 import { ObserverPage } from '../applications-view/pages.js';
 import { ApplicationView } from '../applications-view/views.js';
 import { ROLES, type ObserverRole } from '../domain/application.js';
 import { READERS } from '../roles.js';
-import { FindBadge, ListObservers } from './queries.js';
 
 const COUNTRY = /^[A-Z]{2}$/;
 const LANGUAGE = /^[a-z]{2}$/;
@@ -31,7 +35,7 @@ export class ObserversQuery extends PageQuery {
 @ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId')
 export class ObserversRoutes {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(@Inject(ACCREDITATION) private readonly accreditation: Accreditation) {}
 
   @Get('observers')
   @MissionRoles(...READERS)
@@ -43,19 +47,18 @@ export class ObserversRoutes {
   async observers(
     @Param('missionId') missionId: string,
     @Query() query: ObserversQuery,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<Page<ApplicationView>> {
     const { delegation, role, language } = query;
-    return this.queries.execute(
-      new ListObservers(
-        missionId,
-        {
-          ...(delegation !== undefined && { delegation }),
-          ...(role !== undefined && { role }),
-          ...(language !== undefined && { language }),
-        },
-        pageRequestOf(query),
-      ),
-    );
+    const reply = await this.accreditation.listObservers({
+      context: queryContextMessageOf(principal, currentCorrelationId() ?? ''),
+      missionId,
+      ...(delegation !== undefined && { delegation }),
+      ...(role !== undefined && { role }),
+      ...(language !== undefined && { language }),
+      page: pageMessageOf(pageRequestOf(query)),
+    });
+    return pageOf(reply, applicationViewOf);
   }
 
   @Get('badges/:badgeNumber')
@@ -65,7 +68,13 @@ export class ObserversRoutes {
   async badge(
     @Param('missionId') missionId: string,
     @Param('badgeNumber') badgeNumber: string,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ApplicationView> {
-    return this.queries.execute(new FindBadge(missionId, badgeNumber));
+    const { application } = await this.accreditation.findBadge({
+      context: queryContextMessageOf(principal, currentCorrelationId() ?? ''),
+      missionId,
+      badgeNumber,
+    });
+    return applicationViewOf(application);
   }
 }

@@ -1,42 +1,24 @@
 /**
- * QUERY TRANSPORT ADAPTER, to be replaced by the interface generated from proto/: the query classes the
- * routes send on the QueryBus (and the gRPC tunnel carries) and their handlers, reading the applications view: the observers accredited, and whose badge a number is.
+ * The queries of the applications view about who is accredited (ListObservers, FindBadge): the observers
+ * in force, and whose badge a number is.
  */
-import { Inject } from '@nestjs/common';
-import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { NotFound, PERSONAL_DATA_VAULT, type PersonalDataVault } from '#event-sourcing';
-import { readPage, type Keyset, type Page, type PageRequest } from '#platform';
-import type { ObserverRole } from '../domain/application.js';
-import { badgeNumberOf } from '../domain/badge-number.js';
+import { NotFound, type PersonalDataVault } from '#event-sourcing';
+import { readPage, type Keyset } from '#platform';
+import type {
+  FindBadgeRequest,
+  FindBadgeResponse,
+  ListObserversRequest,
+  ListObserversResponse,
+} from '#proto/observa/accreditation/v1/accreditation';
+import {
+  applicationMessageOf,
+  pageReplyOf,
+  pageRequestFrom,
+} from '../applications-view/application.message.js';
 import { ApplicationRow, toView, toViews } from '../applications-view/applications.projection.js';
-import type { ApplicationView } from '../applications-view/views.js';
+import { badgeNumberOf } from '../domain/badge-number.js';
 
-export class ListObservers extends Query<Page<ApplicationView>> {
-  constructor(
-    readonly missionId: string,
-    readonly filter: {
-      readonly delegation?: string;
-      readonly role?: ObserverRole;
-      readonly language?: string;
-    },
-    readonly page: PageRequest,
-  ) {
-    super();
-  }
-}
-
-export class FindBadge extends Query<ApplicationView> {
-  constructor(
-    readonly missionId: string,
-    readonly badgeNumber: string,
-  ) {
-    super();
-  }
-}
-
-/** Accredited: the badge is in force (a suspended observer is still accredited, but may not observe until reinstated). */
 const ACCREDITED = ['granted', 'suspended'];
 
 /**
@@ -52,47 +34,41 @@ const OBSERVERS_ORDER: Keyset<ApplicationRow> = {
   ],
 };
 
-@QueryHandler(ListObservers)
-export class ListObserversHandler implements IQueryHandler<ListObservers> {
-  constructor(
-    @InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>,
-    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
-  ) {}
+export const listObservers = async (
+  rows: Repository<ApplicationRow>,
+  vault: PersonalDataVault,
+  request: ListObserversRequest,
+): Promise<ListObserversResponse> => {
+  const { missionId } = request;
+  const query = rows
+    .createQueryBuilder('a')
+    .where('a.mission_id = :missionId', { missionId })
+    .andWhere('a.status IN (:...accredited)', { accredited: ACCREDITED });
+  if (request.delegation)
+    query.andWhere('a.delegation = :delegation', { delegation: request.delegation.toUpperCase() });
+  if (request.role) query.andWhere('a.role = :role', { role: request.role });
+  // Languages are sealed in the rows: a page's rows are opened, then filtered.
+  const language = request.language?.toLowerCase() || undefined;
+  const scope = {
+    missionId,
+    delegation: request.delegation?.toUpperCase() || null,
+    role: request.role || null,
+    language: language ?? null,
+  };
+  const read = await readPage(query, OBSERVERS_ORDER, scope, pageRequestFrom(request.page), async (found) =>
+    (await toViews(found, vault)).map((view) =>
+      !language || view.person.languages.includes(language) ? view : null,
+    ),
+  );
+  return pageReplyOf(read, applicationMessageOf);
+};
 
-  execute({ missionId, filter, page }: ListObservers): Promise<Page<ApplicationView>> {
-    const query = this.rows
-      .createQueryBuilder('a')
-      .where('a.mission_id = :missionId', { missionId })
-      .andWhere('a.status IN (:...accredited)', { accredited: ACCREDITED });
-    if (filter.delegation)
-      query.andWhere('a.delegation = :delegation', { delegation: filter.delegation.toUpperCase() });
-    if (filter.role) query.andWhere('a.role = :role', { role: filter.role });
-    // Languages are sealed in the rows: a page's rows are opened, then filtered.
-    const language = filter.language?.toLowerCase();
-    const scope = {
-      missionId,
-      delegation: filter.delegation?.toUpperCase() ?? null,
-      role: filter.role ?? null,
-      language: language ?? null,
-    };
-    return readPage(query, OBSERVERS_ORDER, scope, page, async (rows) =>
-      (await toViews(rows, this.vault)).map((view) =>
-        !language || view.person.languages.includes(language) ? view : null,
-      ),
-    );
-  }
-}
-
-@QueryHandler(FindBadge)
-export class FindBadgeHandler implements IQueryHandler<FindBadge> {
-  constructor(
-    @InjectRepository(ApplicationRow) private readonly rows: Repository<ApplicationRow>,
-    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
-  ) {}
-
-  async execute({ missionId, badgeNumber }: FindBadge): Promise<ApplicationView> {
-    const row = await this.rows.findOneBy({ missionId, badgeNumber: badgeNumberOf(badgeNumber) });
-    if (!row) throw new NotFound(`there is no badge ${badgeNumber} in this mission`);
-    return toView(row, this.vault);
-  }
-}
+export const findBadge = async (
+  rows: Repository<ApplicationRow>,
+  vault: PersonalDataVault,
+  { missionId, badgeNumber }: FindBadgeRequest,
+): Promise<FindBadgeResponse> => {
+  const row = await rows.findOneBy({ missionId, badgeNumber: badgeNumberOf(badgeNumber) });
+  if (!row) throw new NotFound(`there is no badge ${badgeNumber} in this mission`);
+  return { application: applicationMessageOf(await toView(row, vault)) };
+};

@@ -1,21 +1,20 @@
 /** POST /missions/:missionId/rule-sets: a version of an eligibility rule set, as data. */
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { commandContextMessageOf, writeReplyOf } from '#contracts';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
 import { RuleSetView } from '../applications-view/views.js';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import { overHttp } from '../http-errors.js';
 import { WRITERS } from '../roles.js';
-import { plainContext } from '../write-result.js';
-import { PublishRuleSet } from './publish-rule-set.transport.js';
 
 @ApiTags('accreditation')
 @ApiBearerAuth()
 @ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/rule-sets')
 export class PublishRuleSetRoute {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(@Inject(ACCREDITATION) private readonly accreditation: Accreditation) {}
 
   @Post()
   @HttpCode(201)
@@ -34,7 +33,15 @@ export class PublishRuleSetRoute {
     @Param('missionId') missionId: string,
     @Body() ruleSet: unknown,
     @Write() write: WriteContext,
-  ) {
-    return overHttp(this.commands.execute(new PublishRuleSet({ missionId, ruleSet }, plainContext(write))));
+  ): Promise<WriteReply> {
+    return writeReplyOf(
+      await overHttp(
+        this.accreditation.publishRuleSet({
+          context: commandContextMessageOf(write, missionId),
+          // The context validates the document whole and names every problem.
+          ruleSetJson: JSON.stringify(ruleSet ?? null),
+        }),
+      ),
+    );
   }
 }

@@ -1,14 +1,13 @@
 /** POST /missions/:missionId/applications/:applicationId/screen: screening against the mission's rule set. */
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { commandContextMessageOf, writeReplyOf } from '#contracts';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import { overHttp } from '../http-errors.js';
 import { WRITERS } from '../roles.js';
-import { plainContext, type WriteResult } from '../write-result.js';
-import { ScreenApplication } from './screen-application.transport.js';
 
 export class ScreenBody {
   @ApiProperty({ example: 'kg-2023-parliamentary-lto' }) @IsString() @Length(1, 200) ruleSetId!: string;
@@ -19,7 +18,7 @@ export class ScreenBody {
 @ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/applications')
 export class ScreenApplicationRoute {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(@Inject(ACCREDITATION) private readonly accreditation: Accreditation) {}
 
   @Post(':applicationId/screen')
   @HttpCode(200)
@@ -36,10 +35,14 @@ export class ScreenApplicationRoute {
     @Param('applicationId') applicationId: string,
     @Body() body: ScreenBody,
     @Write() write: WriteContext,
-  ): Promise<WriteResult> {
-    return overHttp(
-      this.commands.execute(
-        new ScreenApplication({ missionId, applicationId, ruleSetId: body.ruleSetId }, plainContext(write)),
+  ): Promise<WriteReply> {
+    return writeReplyOf(
+      await overHttp(
+        this.accreditation.screenApplication({
+          context: commandContextMessageOf(write, missionId),
+          applicationId,
+          ruleSetId: body.ruleSetId,
+        }),
       ),
     );
   }

@@ -2,8 +2,7 @@
  * POST /missions/:missionId/applications: an observer application, its person sealed before anything
  * is written. The request body (the person's fields checked at the edge) is here too.
  */
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -14,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { commandContextMessageOf, writeReplyOf } from '#contracts';
 import { ApiProblems, BEARER_PROBLEMS, IsCalendarDate, NestedObject } from '#platform';
 import {
   ArrayMaxSize,
@@ -30,10 +30,10 @@ import {
 } from 'class-validator';
 import { ROLES, type ObserverRole, type PersonalData } from '../domain/application.js';
 import { CONFLICT_OF_INTEREST_QUESTIONS, DOCUMENT_KINDS, type DocumentKind } from '../domain/eligibility.js';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import { overHttp } from '../http-errors.js';
 import { WRITERS } from '../roles.js';
-import { plainContext, type WriteResult } from '../write-result.js';
-import { SubmitApplicationCommand } from './submit-application.transport.js';
+import { personMessageOf } from './person.message.js';
 
 const COUNTRY = /^[A-Z]{2}$/;
 const LANGUAGE = /^[a-z]{2}$/;
@@ -164,7 +164,7 @@ export class SubmitApplicationBody {
 @ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/applications')
 export class SubmitApplicationRoute {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(@Inject(ACCREDITATION) private readonly accreditation: Accreditation) {}
 
   @Post()
   @HttpCode(201)
@@ -182,19 +182,16 @@ export class SubmitApplicationRoute {
     @Param('missionId') missionId: string,
     @Body() body: SubmitApplicationBody,
     @Write() write: WriteContext,
-  ): Promise<WriteResult> {
+  ): Promise<WriteReply> {
     const person: PersonalData = JSON.parse(JSON.stringify(body.person)) as PersonalData;
-    return overHttp(
-      this.commands.execute(
-        new SubmitApplicationCommand(
-          {
-            missionId,
-            delegation: body.delegation,
-            role: body.role,
-            person: { ...person, names: { ...person.names, local: person.names.local ?? null } },
-          },
-          plainContext(write),
-        ),
+    return writeReplyOf(
+      await overHttp(
+        this.accreditation.submitApplication({
+          context: commandContextMessageOf(write, missionId),
+          delegation: body.delegation,
+          role: body.role,
+          person: personMessageOf({ ...person, names: { ...person.names, local: person.names.local ?? null } }),
+        }),
       ),
     );
   }

@@ -1,9 +1,9 @@
 /**
  * The routes of the steps that need nothing but what they say: approve, reject, the request to the
- * host body, its refusal, suspend, reinstate, revoke, expire. Each is one TakeApplicationStep.
+ * host body, its refusal, suspend, reinstate, revoke, expire. Each is its own rpc, one use case
+ * (take-application-step.ts).
  */
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -14,12 +14,11 @@ import {
 } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { ApiIdempotencyKey, MissionRoles, Write, WriteReply, type WriteContext } from '#auth';
+import { commandContextMessageOf, writeReplyOf, type WriteReceipt } from '#contracts';
 import { ApiProblems, BEARER_PROBLEMS } from '#platform';
+import { ACCREDITATION, type Accreditation } from '../accreditation.contract.js';
 import { overHttp } from '../http-errors.js';
 import { WRITERS } from '../roles.js';
-import { plainContext, type WriteResult } from '../write-result.js';
-import type { ApplicationStep } from './take-application-step.js';
-import { TakeApplicationStep } from './take-application-step.transport.js';
 
 export class ApproveBody {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000) reason?: string;
@@ -41,7 +40,7 @@ export class AccreditationRequestBody {
 @ApiProblems(...BEARER_PROBLEMS, 403, 404)
 @Controller('missions/:missionId/applications')
 export class TakeApplicationStepRoutes {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(@Inject(ACCREDITATION) private readonly accreditation: Accreditation) {}
 
   @Post(':applicationId/approve')
   @HttpCode(200)
@@ -56,12 +55,7 @@ export class TakeApplicationStepRoutes {
     @Body() body: ApproveBody,
     @Write() write: WriteContext,
   ) {
-    return this.step(
-      missionId,
-      applicationId,
-      { type: 'ApproveApplication', ...(body.reason && { reason: body.reason }) },
-      write,
-    );
+    return this.written(this.accreditation.approveApplication({ context: commandContextMessageOf(write, missionId), applicationId, ...(body.reason && { reason: body.reason }) }));
   }
 
   @Post(':applicationId/reject')
@@ -77,7 +71,7 @@ export class TakeApplicationStepRoutes {
     @Body() body: ReasonBody,
     @Write() write: WriteContext,
   ) {
-    return this.step(missionId, applicationId, { type: 'RejectApplication', reason: body.reason }, write);
+    return this.written(this.accreditation.rejectApplication({ context: commandContextMessageOf(write, missionId), applicationId, reason: body.reason }));
   }
 
   @Post(':applicationId/accreditation-request')
@@ -93,12 +87,7 @@ export class TakeApplicationStepRoutes {
     @Body() body: AccreditationRequestBody,
     @Write() write: WriteContext,
   ) {
-    return this.step(
-      missionId,
-      applicationId,
-      { type: 'RequestAccreditation', hostBody: body.hostBody },
-      write,
-    );
+    return this.written(this.accreditation.requestAccreditation({ context: commandContextMessageOf(write, missionId), applicationId, hostBody: body.hostBody }));
   }
 
   @Post(':applicationId/refuse')
@@ -114,7 +103,7 @@ export class TakeApplicationStepRoutes {
     @Body() body: ReasonBody,
     @Write() write: WriteContext,
   ) {
-    return this.step(missionId, applicationId, { type: 'RefuseAccreditation', reason: body.reason }, write);
+    return this.written(this.accreditation.refuseAccreditation({ context: commandContextMessageOf(write, missionId), applicationId, reason: body.reason }));
   }
 
   @Post(':applicationId/suspend')
@@ -130,7 +119,7 @@ export class TakeApplicationStepRoutes {
     @Body() body: ReasonBody,
     @Write() write: WriteContext,
   ) {
-    return this.step(missionId, applicationId, { type: 'SuspendAccreditation', reason: body.reason }, write);
+    return this.written(this.accreditation.suspendAccreditation({ context: commandContextMessageOf(write, missionId), applicationId, reason: body.reason }));
   }
 
   @Post(':applicationId/reinstate')
@@ -145,7 +134,7 @@ export class TakeApplicationStepRoutes {
     @Param('applicationId') applicationId: string,
     @Write() write: WriteContext,
   ) {
-    return this.step(missionId, applicationId, { type: 'ReinstateAccreditation' }, write);
+    return this.written(this.accreditation.reinstateAccreditation({ context: commandContextMessageOf(write, missionId), applicationId }));
   }
 
   @Post(':applicationId/revoke')
@@ -161,7 +150,7 @@ export class TakeApplicationStepRoutes {
     @Body() body: ReasonBody,
     @Write() write: WriteContext,
   ) {
-    return this.step(missionId, applicationId, { type: 'RevokeAccreditation', reason: body.reason }, write);
+    return this.written(this.accreditation.revokeAccreditation({ context: commandContextMessageOf(write, missionId), applicationId, reason: body.reason }));
   }
 
   @Post(':applicationId/expire')
@@ -176,17 +165,10 @@ export class TakeApplicationStepRoutes {
     @Param('applicationId') applicationId: string,
     @Write() write: WriteContext,
   ) {
-    return this.step(missionId, applicationId, { type: 'ExpireAccreditation' }, write);
+    return this.written(this.accreditation.expireAccreditation({ context: commandContextMessageOf(write, missionId), applicationId }));
   }
 
-  private step(
-    missionId: string,
-    applicationId: string,
-    step: ApplicationStep,
-    write: WriteContext,
-  ): Promise<WriteResult> {
-    return overHttp(
-      this.commands.execute(new TakeApplicationStep({ missionId, applicationId, step }, plainContext(write))),
-    );
+  private async written(write: Promise<WriteReceipt>): Promise<WriteReply> {
+    return writeReplyOf(await overHttp(write));
   }
 }

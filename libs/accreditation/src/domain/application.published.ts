@@ -1,13 +1,11 @@
 /**
- * The accreditation context's events against what it publishes (accreditation.ts), checked at compile
- * time as libs/missions/src/domain/mission.published.ts checks the missions context's: each published
- * event type is one the context writes, with exactly its message's fields. Its home is beside the
- * producer's domain (libs/accreditation/src/domain/); it sits here only because that library was being
- * converted to its typed service in the same round, and moves there when that lands.
+ * The accreditation context's events against what it publishes (#published/accreditation), checked at
+ * compile time as ../../../missions/src/domain/mission.published.ts checks the missions context's: each
+ * published event type is one the context writes, with exactly its message's fields.
  */
-import type * as written from '#accreditation';
-import type * as published from './accreditation.js';
-import type { Holds, Matches, Writes } from './conformance.js';
+import type { Holds, Matches, Writes } from '#published/conformance';
+import type * as published from '#published/accreditation';
+import type * as written from './application.js';
 
 type DataOf<Type extends written.ApplicationEvent['type']> = Extract<
   written.ApplicationEvent,
