@@ -18,7 +18,7 @@ import {
   type RpcExceptionFilter,
 } from '@nestjs/common';
 import { Metadata, status as Code } from '@grpc/grpc-js';
-import { Observable, throwError } from 'rxjs';
+import { Observable, tap, throwError } from 'rxjs';
 import { DOMAIN_ERRORS, runWithCorrelationId, ValidationFailed, type DomainErrorName } from '#platform';
 import { Problem, ProblemKind } from '#proto/observa/common/v1/calls';
 import { Status } from '#proto/google/rpc/status';
@@ -122,14 +122,36 @@ export class GrpcProblemFilter implements RpcExceptionFilter<unknown> {
   }
 }
 
-/** On a context's gRPC controllers: the call runs under the correlation id its request's context carries. */
+/**
+ * On a context's gRPC controllers: the call runs under the correlation id its request's context
+ * carries, and is logged once answered (rpc, outcome, milliseconds), as the gateway logs one line per
+ * request: the correlation id ties the two.
+ */
 export class GrpcCorrelation implements NestInterceptor {
+  private readonly logger = new Logger('GrpcCall');
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToRpc().getData<{ context?: { correlationId?: string } } | undefined>();
     const correlationId = request?.context?.correlationId;
-    if (!correlationId) return next.handle();
+    const rpc = `${context.getClass().name}.${context.getHandler().name}`;
+    const started = process.hrtime.bigint();
+    const answered = (outcome: string) =>
+      this.logger.log({
+        msg: 'call answered',
+        rpc,
+        outcome,
+        durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+        ...(correlationId && { correlationId }),
+      });
+    const call = next.handle().pipe(
+      tap({
+        complete: () => answered('ok'),
+        error: (error: unknown) => answered(error instanceof Error ? error.name : 'error'),
+      }),
+    );
+    if (!correlationId) return call;
     return new Observable((subscriber) =>
-      runWithCorrelationId(correlationId, () => next.handle().subscribe(subscriber)),
+      runWithCorrelationId(correlationId, () => call.subscribe(subscriber)),
     );
   }
 }
