@@ -5,18 +5,11 @@
  * context's own named errors go out in the platform's terms (http-errors.ts) as Problems, so the edge
  * answers the same problem+json standalone (where the routes map them) and distributed.
  */
-import {
-  Catch,
-  Controller,
-  Inject,
-  UseFilters,
-  UseInterceptors,
-  type ArgumentsHost,
-} from '@nestjs/common';
+import { Catch, Controller, Inject, UseFilters, UseInterceptors, type ArgumentsHost } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { ValidationFailed } from '#platform';
 import type { CommandContext as CommandContextMessage } from '#proto/observa/common/v1/calls';
-import { GrpcCorrelation, GrpcProblemFilter } from '#contracts';
+import { GrpcCorrelation, GrpcProblemFilter, receiptOf, type WriteReceipt } from '#contracts';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import {
@@ -70,11 +63,8 @@ import { listRuleSets } from './rule-sets-view/queries.js';
 import { screenApplication } from './screen-application/screen-application.js';
 import { personOf } from './submit-application/person.message.js';
 import { submitApplication } from './submit-application/submit-application.js';
-import {
-  takeApplicationStep,
-  type ApplicationStep,
-} from './take-application-step/take-application-step.js';
-import { commandContextOf, writeResultOf, type WriteResult } from './write-result.js';
+import { takeApplicationStep, type ApplicationStep } from './take-application-step/take-application-step.js';
+import { commandContextOf } from './command-context.js';
 
 /** The context's own named errors in the platform's terms, then as every context answers them. */
 @Catch()
@@ -105,7 +95,7 @@ export class AccreditationService implements Accreditation {
     @Inject(ImportJobRunner) private readonly runner: ImportJobRunner,
   ) {}
 
-  async publishRuleSet(request: PublishRuleSetRequest): Promise<WriteResult> {
+  async publishRuleSet(request: PublishRuleSetRequest): Promise<WriteReceipt> {
     const context = commandContextOf(request.context);
     const { ruleSetId, result } = await publishRuleSet(this.store, {
       missionId: context.missionId,
@@ -113,10 +103,10 @@ export class AccreditationService implements Accreditation {
       at: this.now(),
       context,
     });
-    return writeResultOf(ruleSetId, result);
+    return receiptOf(ruleSetId, result);
   }
 
-  async submitApplication(request: SubmitApplicationRequest): Promise<WriteResult> {
+  async submitApplication(request: SubmitApplicationRequest): Promise<WriteReceipt> {
     const context = commandContextOf(request.context);
     const { applicationId, result } = await submitApplication(this.store, this.vault, {
       missionId: context.missionId,
@@ -127,7 +117,7 @@ export class AccreditationService implements Accreditation {
       at: this.now(),
       context,
     });
-    return writeResultOf(applicationId, result);
+    return receiptOf(applicationId, result);
   }
 
   async importApplications(request: ImportApplicationsRequest): Promise<ImportApplicationsResponse> {
@@ -143,7 +133,7 @@ export class AccreditationService implements Accreditation {
     return { job: importJobMessageOf(job) };
   }
 
-  async screenApplication(request: ScreenApplicationRequest): Promise<WriteResult> {
+  async screenApplication(request: ScreenApplicationRequest): Promise<WriteReceipt> {
     const context = commandContextOf(request.context);
     const result = await screenApplication(this.store, this.vault, {
       missionId: context.missionId,
@@ -152,38 +142,38 @@ export class AccreditationService implements Accreditation {
       at: this.now(),
       context,
     });
-    return writeResultOf(request.applicationId, result);
+    return receiptOf(request.applicationId, result);
   }
 
-  approveApplication(request: ApproveApplicationRequest): Promise<WriteResult> {
+  approveApplication(request: ApproveApplicationRequest): Promise<WriteReceipt> {
     return this.step(request, {
       type: 'ApproveApplication',
       ...(request.reason && { reason: request.reason }),
     });
   }
-  rejectApplication(request: RejectApplicationRequest): Promise<WriteResult> {
+  rejectApplication(request: RejectApplicationRequest): Promise<WriteReceipt> {
     return this.step(request, { type: 'RejectApplication', reason: request.reason });
   }
-  requestAccreditation(request: RequestAccreditationRequest): Promise<WriteResult> {
+  requestAccreditation(request: RequestAccreditationRequest): Promise<WriteReceipt> {
     return this.step(request, { type: 'RequestAccreditation', hostBody: request.hostBody });
   }
-  refuseAccreditation(request: RefuseAccreditationRequest): Promise<WriteResult> {
+  refuseAccreditation(request: RefuseAccreditationRequest): Promise<WriteReceipt> {
     return this.step(request, { type: 'RefuseAccreditation', reason: request.reason });
   }
-  suspendAccreditation(request: SuspendAccreditationRequest): Promise<WriteResult> {
+  suspendAccreditation(request: SuspendAccreditationRequest): Promise<WriteReceipt> {
     return this.step(request, { type: 'SuspendAccreditation', reason: request.reason });
   }
-  reinstateAccreditation(request: ReinstateAccreditationRequest): Promise<WriteResult> {
+  reinstateAccreditation(request: ReinstateAccreditationRequest): Promise<WriteReceipt> {
     return this.step(request, { type: 'ReinstateAccreditation' });
   }
-  revokeAccreditation(request: RevokeAccreditationRequest): Promise<WriteResult> {
+  revokeAccreditation(request: RevokeAccreditationRequest): Promise<WriteReceipt> {
     return this.step(request, { type: 'RevokeAccreditation', reason: request.reason });
   }
-  expireAccreditation(request: ExpireAccreditationRequest): Promise<WriteResult> {
+  expireAccreditation(request: ExpireAccreditationRequest): Promise<WriteReceipt> {
     return this.step(request, { type: 'ExpireAccreditation' });
   }
 
-  async grantAccreditation(request: GrantAccreditationRequest): Promise<WriteResult> {
+  async grantAccreditation(request: GrantAccreditationRequest): Promise<WriteReceipt> {
     const context = commandContextOf(request.context);
     return grantAccreditation(this.store, {
       missionId: context.missionId,
@@ -197,7 +187,7 @@ export class AccreditationService implements Accreditation {
     });
   }
 
-  async erasePerson(request: ErasePersonRequest): Promise<WriteResult> {
+  async erasePerson(request: ErasePersonRequest): Promise<WriteReceipt> {
     const context = commandContextOf(request.context);
     const { missionId } = context;
     const { personId } = request;
@@ -243,7 +233,7 @@ export class AccreditationService implements Accreditation {
   private async step(
     request: { readonly context?: CommandContextMessage; readonly applicationId: string },
     step: ApplicationStep,
-  ): Promise<WriteResult> {
+  ): Promise<WriteReceipt> {
     const context = commandContextOf(request.context);
     const result = await takeApplicationStep(this.store, {
       missionId: context.missionId,
@@ -252,7 +242,7 @@ export class AccreditationService implements Accreditation {
       at: this.now(),
       context,
     });
-    return writeResultOf(request.applicationId, result);
+    return receiptOf(request.applicationId, result);
   }
 
   private now(): string {

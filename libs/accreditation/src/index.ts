@@ -54,7 +54,6 @@ export type {
   ImportReport,
   ImportRowReport,
 } from './imports/import-applications.js';
-export type { WriteResult } from './write-result.js';
 export { AccreditationModule } from './accreditation.module.js';
 export { ACCREDITATION, type Accreditation } from './accreditation.contract.js';
 export { AccreditationService, accreditationService } from './accreditation.service.js';

@@ -6,7 +6,8 @@
  * command, the caller of a query, the page asked for; and what it answers for a write.
  */
 import { WriteReply, type Principal, type WriteContext } from '#auth';
-import type { PageRequest } from '#platform';
+import type { CommandContext as StoreCommandContext, CommandResult } from '#event-sourcing';
+import { ValidationFailed, type PageRequest } from '#platform';
 import type {
   CommandContext,
   QueryContext,
@@ -27,9 +28,56 @@ export type Promised<Controller> = {
 export type WriteReceipt = {
   readonly id: string;
   readonly streamVersion: string;
-  readonly eventIds: readonly string[];
+  readonly eventIds: string[];
   readonly appended: boolean;
 };
+
+/** A write's reply message from what the store's command handler answered. */
+export const receiptOf = (id: string, result: CommandResult): WriteReceipt => ({
+  id,
+  streamVersion: result.streamVersion.toString(),
+  eventIds: [...result.eventIds],
+  appended: result.appended,
+});
+
+/** A command's context as its rpc carries it, checked: the edge always sends a mission, an actor and a command id. */
+export type CheckedCommandContext = CommandContext & {
+  readonly missionId: string;
+  readonly actor: NonNullable<CommandContext['actor']>;
+};
+
+/**
+ * The context side of commandContextMessageOf: what a use case may rely on, or 400 naming what is
+ * missing (a client of the gRPC service that is not our edge).
+ * @throws ValidationFailed
+ */
+export const checkedCommandContext = (
+  context: CommandContext | undefined,
+  { withTime = false }: { readonly withTime?: boolean } = {},
+): CheckedCommandContext => {
+  const missing = [
+    ...(context?.missionId ? [] : ['context.missionId']),
+    ...(context?.actor?.userId ? [] : ['context.actor']),
+    ...(context?.commandId ? [] : ['context.commandId']),
+    ...(!withTime || (context && !Number.isNaN(Date.parse(context.occurredAt)))
+      ? []
+      : ['context.occurredAt']),
+  ];
+  if (missing.length > 0 || !context)
+    throw new ValidationFailed(missing.map((field) => ({ field, message: `${field} is required` })));
+  return context as CheckedCommandContext;
+};
+
+/** The store's command context (event metadata) of a checked one. */
+export const storeContextOf = (
+  context: CheckedCommandContext,
+): StoreCommandContext & { readonly missionId: string } => ({
+  commandId: context.commandId,
+  missionId: context.missionId,
+  actor: { userId: context.actor.userId, role: context.actor.role },
+  ...(context.correlationId && { correlationId: context.correlationId }),
+  ...(context.causationId && { causationId: context.causationId }),
+});
 
 /** The command's context from the request's write context; the time is now, the mission the route's or `missionId`. */
 export const commandContextMessageOf = (

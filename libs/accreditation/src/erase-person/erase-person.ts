@@ -13,7 +13,7 @@ import {
 import { loadApplication } from '../application-stream.js';
 import { applicationDecider, decide } from '../domain/application.decide.js';
 import { applicationStream } from '../identities.js';
-import { actorOf } from '../write-result.js';
+import { actorOf } from '../command-context.js';
 
 export type ErasePerson = {
   readonly missionId: string;

@@ -36,7 +36,7 @@ import { applicationDecider, decide } from '../domain/application.decide.js';
 import { badgeDecider, type BadgeCommand } from '../domain/badge.js';
 import { badgeNumberOf } from '../domain/badge-number.js';
 import { applicationStream, badgeStream } from '../identities.js';
-import { writeResultOf, type WriteResult } from '../write-result.js';
+import { receiptOf, type WriteReceipt } from '#contracts';
 
 export type GrantAccreditation = {
   readonly missionId: string;
@@ -57,7 +57,7 @@ const MAX_ATTEMPTS = 5;
 export const grantAccreditation = async (
   store: EventStore,
   grant: GrantAccreditation,
-): Promise<WriteResult> => {
+): Promise<WriteReceipt> => {
   const { missionId, applicationId, at } = grant;
   const context = { ...grant.context, missionId };
   const badgeNumber = badgeNumberOf(grant.badgeNumber);
@@ -79,7 +79,7 @@ export const grantAccreditation = async (
     for (let attempt = 1; ; attempt++) {
       const application = await loadApplication(store, missionId, applicationId);
       const earlier = earlierAnswer(stream, application.events, commandId, commandHash);
-      if (earlier) return writeResultOf(applicationId, earlier);
+      if (earlier) return receiptOf(applicationId, earlier);
       // Deciding is pure: a grant the application cannot take is refused before its number is reserved.
       const granted = decide(command, application.state);
 
@@ -112,7 +112,7 @@ export const grantAccreditation = async (
           commandHash,
           occurredAt: at,
         });
-        return writeResultOf(applicationId, result);
+        return receiptOf(applicationId, result);
       } catch (error) {
         if (error instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
         throw error;

@@ -7,7 +7,7 @@ import { loadApplication } from '../application-stream.js';
 import type { ApplicationCommand } from '../domain/application.commands.js';
 import { applicationDecider } from '../domain/application.decide.js';
 import { applicationStream } from '../identities.js';
-import { actorOf } from '../write-result.js';
+import { actorOf } from '../command-context.js';
 
 export type ApplicationStep =
   | { readonly type: 'ApproveApplication'; readonly reason?: string }
